@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# The whole test suite: installs Azurite, starts it once on free loopback ports (in memory), runs every test project, stops it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/azurite.sh
+
+azurite_install
+blob=$(free_port); queue=$(free_port); table=$(free_port)
+AZURITE_LOG="${TMPDIR:-/tmp}/ses-azurite-test.log"
+trap azurite_stop EXIT
+azurite_start "$blob" "$queue" "$table"
+export SES_TEST_STORAGE
+SES_TEST_STORAGE=$(azurite_connection_string "$blob" "$queue" "$table")
+echo "Azurite on 127.0.0.1:$blob/$queue/$table"
+
+log="${TMPDIR:-/tmp}/ses-test-output.log"
+set +e
+dotnet test SesFunctions.sln --configuration Release "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+# One closing line over every test assembly, in the plain form CI reads.
+total() { grep -Eo "$1: *[0-9]+" "$log" | awk '{ n += $NF } END { print n + 0 }'; }
+echo "tests: $(total Passed) passed, $(total Failed) failed"
+exit "$status"

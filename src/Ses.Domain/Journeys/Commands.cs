@@ -1,0 +1,34 @@
+using Ses.Domain.Referrals;
+
+namespace Ses.Domain.Journeys;
+
+/// <summary>What can be asked of a journey. Every command carries <c>Now</c>: the domain never reads a clock.</summary>
+public abstract record JourneyCommand(DateTimeOffset Now);
+
+public sealed record ReceiveReferral(string JourneyId, Referral Referral, DateTimeOffset Now) : JourneyCommand(Now);
+public sealed record RecordEvent(ReportedEvent Event, string? EventId, DateTimeOffset Now) : JourneyCommand(Now);
+/// <summary>A durable timer firing (SPEC 4.4): an ordinary command carrying the time it fired.</summary>
+public sealed record FireTimer(DeadlineKind Kind, DateOnly Due, TimerStep Step, DateTimeOffset Now) : JourneyCommand(Now);
+public sealed record Terminate(string Reason, DateTimeOffset Now) : JourneyCommand(Now);
+
+public enum RejectionKind
+{
+    /// <summary>The phase does not allow the event: 409 listing the allowed events.</summary>
+    NotAllowed,
+    /// <summary>A business rule refuses it (a job start outside the tracking window): 422.</summary>
+    BusinessRule,
+    /// <summary>The journey does not exist, or already exists.</summary>
+    Conflict,
+}
+
+public sealed record Rejection(RejectionKind Kind, string Message, IReadOnlyList<string> AllowedEvents);
+
+/// <summary>The result of deciding: events to append (none when the command is already satisfied), or a rejection.</summary>
+public sealed record Decision(IReadOnlyList<JourneyEvent> Events, Rejection? Rejection)
+{
+    public static Decision Accept(IReadOnlyList<JourneyEvent> events) => new(events, null);
+    public static Decision Nothing { get; } = new([], null);
+    public static Decision Reject(RejectionKind kind, string message, IReadOnlyList<string>? allowed = null) =>
+        new([], new Rejection(kind, message, allowed ?? []));
+    public bool IsRejected => Rejection is not null;
+}

@@ -1,0 +1,53 @@
+using Ses.Domain.Outcomes;
+using Ses.Domain.Referrals;
+
+namespace Ses.Domain.Journeys;
+
+/// <summary>A deadline of SPEC 4.4. <see cref="DueAt"/> is set only for the timestamp-based PRaP cancel deadline (13.35).</summary>
+public sealed record Deadline(DeadlineKind Kind, DateOnly Due, DeadlineState State, DateTimeOffset? DueAt = null)
+{
+    /// <summary>The timer steps already fired for this deadline, so a repeated firing does nothing.</summary>
+    public IReadOnlyList<TimerStep> Fired { get; init; } = [];
+
+    /// <summary>The date the deadline was met, missed or cancelled.</summary>
+    public DateOnly? SettledOn { get; init; }
+}
+
+/// <summary>The current state of one participant's journey: the fold of its history.</summary>
+public sealed record Journey
+{
+    public required string JourneyId { get; init; }
+    public required Referral Referral { get; init; }
+    /// <summary>The current referral ID: the SRO introduction reference until eligibility is confirmed, then the PRaP one.</summary>
+    public required string ReferralId { get; init; }
+    public required DateOnly ReferralDate { get; init; }
+    public bool UniversalCredit { get; init; }
+    public Phase Phase { get; init; }
+    public Closure? Closure { get; init; }
+    public string? ClosureReason { get; init; }
+    public IReadOnlyList<Deadline> Deadlines { get; init; } = [];
+    public OutcomeDecision ShortOutcome { get; init; } = OutcomeDecision.Pending;
+    public OutcomeDecision SustainedOutcome { get; init; } = OutcomeDecision.Pending;
+    public DateOnly? StartOn { get; init; }
+    /// <summary>The date provision ended (left early or completed): the start of the 6-week tracking window (6.04).</summary>
+    public DateOnly? ProvisionEndedOn { get; init; }
+    public bool StrandAccepted { get; init; }
+    public bool BackedOut { get; init; }
+    public int? IspReviewIntervalWeeks { get; init; }
+    public EmploymentFacts? Employment { get; init; }
+    /// <summary>Idempotency keys of the reported events already applied.</summary>
+    public IReadOnlyList<string> EventIds { get; init; } = [];
+    /// <summary>Bumped once per committed decision; the storage layer uses it for ordering and ETag retries.</summary>
+    public int Version { get; init; }
+
+    public bool Restricted => Referral.Restricted;
+
+    public Deadline? Pending(DeadlineKind kind) =>
+        Deadlines.LastOrDefault(d => d.Kind == kind && d.State == DeadlineState.Pending);
+
+    public Deadline? Latest(DeadlineKind kind) => Deadlines.LastOrDefault(d => d.Kind == kind);
+
+    /// <summary>The earliest pending deadline: what operators see as "next" in lists and tables.</summary>
+    public Deadline? NextDeadline =>
+        Deadlines.Where(d => d.State == DeadlineState.Pending).OrderBy(d => d.Due).FirstOrDefault();
+}

@@ -1,0 +1,73 @@
+using Ses.Domain.Outcomes;
+
+namespace Ses.Domain.Journeys;
+
+public static partial class JourneyDecider
+{
+    /// <summary>6.02, 6.04: a job may start from the provision end date to 42 days after it; anything else is refused.</summary>
+    private static Decision StartJob(Journey state, JobStarted e)
+    {
+        var left = state.ProvisionEndedOn!.Value;
+        var last = left.AddDays(JourneyRules.TrackingWindowDays);
+        if (e.StartOn < left || e.StartOn > last)
+        {
+            return Decision.Reject(RejectionKind.BusinessRule,
+                $"A job start on {e.StartOn:yyyy-MM-dd} is outside the tracking window {left:yyyy-MM-dd} to {last:yyyy-MM-dd} (6.02, 6.04).");
+        }
+        if (e.HoursPerWeek is <= 0 or > 168)
+        {
+            return Decision.Reject(RejectionKind.BusinessRule, "hoursPerWeek must be more than 0 and at most 168.");
+        }
+        return Accept([
+            .. Settle(state, DeadlineKind.TrackingWindow, DeadlineState.Met, e.StartOn),
+            new PhaseChanged(Phase.InWork),
+            new DeadlineScheduled(DeadlineKind.ShortOutcome, OutcomeRules.ShortCheckpoint(e.StartOn)),
+            new DeadlineScheduled(DeadlineKind.SustainedOutcome, OutcomeRules.SustainedEarliest(e.StartOn)),
+        ]);
+    }
+
+    /// <summary>6.03: breaks defer the sustained checkpoint (up to 30 weeks after the job start).</summary>
+    private static IEnumerable<JourneyEvent> Break(Journey state, EmploymentBreak e)
+    {
+        var facts = state.Employment!.WithBreak(new DateRange(e.FromOn, e.ToOn));
+        var next = OutcomeRules.NextSustainedCheck(facts);
+        if (state.Pending(DeadlineKind.SustainedOutcome) is { } pending && pending.Due != next)
+        {
+            yield return new DeadlineScheduled(DeadlineKind.SustainedOutcome, next);
+        }
+    }
+
+    /// <summary>The outcome checkpoints (6.02, 6.03): decisions are recorded with their reason and never change.</summary>
+    private static IEnumerable<JourneyEvent> Checkpoint(Journey state, Deadline deadline, TimerFired fired, DateOnly today)
+    {
+        var facts = state.Employment!;
+        if (deadline.Kind == DeadlineKind.ShortOutcome)
+        {
+            var decision = OutcomeRules.DecideShort(facts, deadline.Due);
+            if (decision.State == OutcomeState.Pending) return [fired];
+            var effects = new List<JourneyEvent> { fired, new DeadlineSettled(deadline.Kind, deadline.Due, DeadlineState.Met, today), new OutcomeDecided(Outcome.Short, decision) };
+            if (decision.State == OutcomeState.Achieved) return [.. effects, Notify(state, "outcome-decided", Audience.ProviderClaims, deadline)];
+            effects.Add(new OutcomeDecided(Outcome.Sustained, OutcomeDecision.NotAchieved("The short job outcome was not achieved (6.03).")));
+            return [.. effects, .. CancelRest(state, deadline, today), new PhaseChanged(Phase.Closed, Closure.OutcomeComplete)];
+        }
+        var sustained = OutcomeRules.DecideSustained(facts, state.ShortOutcome, deadline.Due);
+        if (sustained.State == OutcomeState.Pending)
+        {
+            var next = OutcomeRules.NextSustainedCheck(facts);
+            return next > deadline.Due ? [fired, new DeadlineScheduled(deadline.Kind, next)] : [fired];
+        }
+        return [
+            fired,
+            new DeadlineSettled(deadline.Kind, deadline.Due, DeadlineState.Met, today),
+            new OutcomeDecided(Outcome.Sustained, sustained),
+            .. sustained.State == OutcomeState.Achieved ? [Notify(state, "outcome-decided", Audience.ProviderClaims, deadline)] : Array.Empty<JourneyEvent>(),
+            .. CancelRest(state, deadline, today),
+            new PhaseChanged(Phase.Closed, Closure.OutcomeComplete),
+        ];
+    }
+
+    private static IEnumerable<JourneyEvent> CancelRest(Journey state, Deadline settled, DateOnly today) =>
+        state.Deadlines
+            .Where(d => d.State == DeadlineState.Pending && d != settled)
+            .Select(d => new DeadlineSettled(d.Kind, d.Due, DeadlineState.Cancelled, today));
+}

@@ -1,0 +1,39 @@
+using Ses.Domain.Calendar;
+
+namespace Ses.Domain.Journeys;
+
+/// <summary>One durable timer: when a deadline's step fires, in London local time (SPEC 3, 4.4).</summary>
+public sealed record TimerSpec(DeadlineKind Kind, DateOnly Due, TimerStep Step, DateTimeOffset FireAt);
+
+/// <summary>When each deadline's timers fire. Reminders at <c>Reminders:TimeOfDay</c>; "the end of the due date" is 00:00 London next day.</summary>
+public static class TimerPlan
+{
+    public static IEnumerable<TimerSpec> For(Deadline deadline, Calendar.Region region, WorkingDayCalendar calendar, TimeOnly reminderTime)
+    {
+        var due = deadline.Due;
+        TimerSpec At(TimerStep step, DateTimeOffset when) => new(deadline.Kind, due, step, when);
+        DateTimeOffset Reminder(DateOnly day) => LondonTime.At(day, reminderTime);
+        var endOfDue = LondonTime.StartOfNextDay(due);
+        return deadline.Kind switch
+        {
+            DeadlineKind.Ucpr1Chase => [At(TimerStep.Due, Reminder(due))],
+            // 13.17, 13.13: remind provider staff 2 working days before, alert at the end of the due date.
+            DeadlineKind.FirstMeeting or DeadlineKind.Start =>
+                [At(TimerStep.Reminder, Reminder(calendar.AddWorkingDays(region, due, -2))), At(TimerStep.Due, endOfDue)],
+            DeadlineKind.PrapCancel => [At(TimerStep.Due, deadline.DueAt ?? endOfDue)],
+            DeadlineKind.IspAgreed => [At(TimerStep.Due, endOfDue)],
+            DeadlineKind.IspReview => [At(TimerStep.Reminder, Reminder(due)), At(TimerStep.Due, endOfDue)],
+            // 4.04: remind 4 weeks before and on the day.
+            DeadlineKind.ProvisionEnd =>
+                [At(TimerStep.EarlyReminder, Reminder(due.AddDays(-28))), At(TimerStep.Reminder, Reminder(due)), At(TimerStep.Due, endOfDue)],
+            DeadlineKind.TrackingWindow => [At(TimerStep.Due, endOfDue)],
+            // Checkpoints are decided at the start of the checkpoint day: the qualifying period ends the day before.
+            DeadlineKind.ShortOutcome or DeadlineKind.SustainedOutcome => [At(TimerStep.Due, LondonTime.StartOfNextDay(due.AddDays(-1)))],
+            _ => [],
+        };
+    }
+
+    /// <summary>The timers to store for a deadline scheduled at <paramref name="now"/>: reminders already in the past are skipped, due firings never are.</summary>
+    public static IEnumerable<TimerSpec> ToSchedule(Deadline deadline, Calendar.Region region, WorkingDayCalendar calendar, TimeOnly reminderTime, DateTimeOffset now) =>
+        For(deadline, region, calendar, reminderTime).Where(t => t.Step == TimerStep.Due || t.FireAt > now);
+}

@@ -1,0 +1,80 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using System.Xml;
+using Ses.Functions.Auth;
+using Ses.Infrastructure.Clock;
+
+namespace Ses.Functions.Api;
+
+/// <summary>GET/POST /api/admin/clock: the virtual clock (SPEC 3, 5). Absent (404) unless <c>Clock:Mode=Virtual</c>.</summary>
+public static partial class AdminEndpoints
+{
+    public sealed record ClockView(DateTimeOffset Now, string Mode, int? Fired = null);
+
+    public static void MapAdmin(this IEndpointRouteBuilder api)
+    {
+        var clock = api.MapGroup("/admin/clock").RequireAuthorization(Policies.Operator).WithTags("Admin");
+        clock.MapGet("/", (IServiceProvider services) =>
+            services.GetService<ClockService>() is { } c ? Results.Ok(new ClockView(c.Now, "virtual")) : NotVirtual());
+        clock.MapPost("/", MoveAsync);
+    }
+
+    private static async Task<IResult> MoveAsync(HttpRequest request, IServiceProvider services, CancellationToken ct)
+    {
+        if (services.GetService<ClockService>() is not { } clock) return NotVirtual();
+        var (body, error) = await JsonBody.ReadAsync(request, ct);
+        if (error is not null) return error;
+        var element = body!.Value;
+        DateTimeOffset target;
+        if (element.TryGetProperty("now", out var now))
+        {
+            if (now.ValueKind != JsonValueKind.String || !DateTimeOffset.TryParse(now.GetString(), out target) || !HasOffset(now.GetString()!))
+            {
+                return Problems.Validation("now", "now must be an ISO 8601 timestamp with an offset.");
+            }
+        }
+        else if (element.TryGetProperty("advanceBy", out var by))
+        {
+            if (by.ValueKind != JsonValueKind.String || ParseDuration(by.GetString()!) is not { } span || span < TimeSpan.Zero || span > TimeSpan.FromDays(3 * 366))
+            {
+                return Problems.Validation("advanceBy", "advanceBy must be a positive ISO 8601 duration of at most 3 years, such as P3D, PT2H or P6W.");
+            }
+            target = clock.Now + span;
+        }
+        else
+        {
+            return Problems.Validation("body", "Send {\"now\": timestamp} or {\"advanceBy\": duration}.");
+        }
+        if (target < clock.Now) return Problems.Status(409, "The virtual clock never goes backwards.", $"It is already {clock.Now:O}.");
+        var fired = await clock.AdvanceToAsync(target, ct);
+        return Results.Ok(new ClockView(clock.Now, "virtual", fired));
+    }
+
+    private static IResult NotVirtual() => Problems.Status(404, "Not found.", "The clock can only be moved when Clock:Mode is Virtual.");
+
+    private static bool HasOffset(string text) => OffsetShape().IsMatch(text);
+
+    /// <summary>ISO 8601 durations, with weeks (P6W), which XmlConvert does not read.</summary>
+    private static TimeSpan? ParseDuration(string text)
+    {
+        if (WeeksShape().Match(text) is { Success: true } weeks) return TimeSpan.FromDays(7 * int.Parse(weeks.Groups[1].Value));
+        try
+        {
+            return text.Length <= 40 ? XmlConvert.ToTimeSpan(text) : null;
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+        catch (OverflowException)
+        {
+            return null;
+        }
+    }
+
+    [GeneratedRegex(@"^P(\d{1,3})W$")]
+    private static partial Regex WeeksShape();
+
+    [GeneratedRegex(@"(Z|[+-]\d{2}:?\d{2})$")]
+    private static partial Regex OffsetShape();
+}

@@ -1,0 +1,109 @@
+using Azure;
+using Azure.Data.Tables;
+using Ses.Domain.Journeys;
+using Ses.Functions.Auth;
+using Ses.Infrastructure.Journeys;
+
+namespace Ses.Functions.Api;
+
+/// <summary>Reading journeys, their history and emails; terminate and purge for operators (SPEC 5).</summary>
+public static class JourneyEndpoints
+{
+    public static void MapJourneys(this IEndpointRouteBuilder api)
+    {
+        var journeys = api.MapGroup("/journeys").WithTags("Journeys");
+        journeys.MapGet("/", ListAsync).RequireAuthorization(Policies.ReadJourneys);
+        journeys.MapGet("/{id}", GetAsync).RequireAuthorization(Policies.ReadJourneys);
+        journeys.MapGet("/{id}/history", HistoryAsync).RequireAuthorization(Policies.ReadJourneys);
+        journeys.MapGet("/{id}/notifications", NotificationsAsync).RequireAuthorization(Policies.ReadJourneys);
+        journeys.MapPost("/{id}/terminate", TerminateAsync).RequireAuthorization(Policies.Operator);
+        journeys.MapDelete("/{id}", PurgeAsync).RequireAuthorization(Policies.Operator);
+    }
+
+    private static async Task<IResult> GetAsync(string id, HttpContext context, JourneyStore store, CancellationToken ct)
+    {
+        var (stored, error) = await JourneyAccess.LoadAsync(store, id, context, ct);
+        return error ?? TypedResults.Ok(JourneyView.Of(stored!.Journey, Caller.From(context.User)));
+    }
+
+    private static async Task<IResult> ListAsync(
+        HttpContext context, JourneyStore store, string? phase, string? provider, bool? overdue, string? dueBefore,
+        int? pageSize, string? continuationToken, CancellationToken ct)
+    {
+        var caller = Caller.From(context.User);
+        var clauses = new List<string> { TableClient.CreateQueryFilter($"RowKey eq {JourneyRows.StateKey}") };
+        if (phase is not null)
+        {
+            if (!Kebab.TryParse<Phase>(phase, out _)) return Problems.Validation("phase", $"phase is one of {string.Join(", ", Enum.GetValues<Phase>().Select(p => Kebab.Of(p)))}.");
+            clauses.Add(TableClient.CreateQueryFilter($"Phase eq {phase}"));
+        }
+        if (caller.Role == Roles.Provider) provider = caller.Provider;
+        if (provider is not null) clauses.Add(TableClient.CreateQueryFilter($"Provider eq {provider}"));
+        if (overdue == true) clauses.Add("Overdue eq true");
+        if (dueBefore is not null)
+        {
+            if (!DateOnly.TryParseExact(dueBefore, "yyyy-MM-dd", out var before)) return Problems.Validation("dueBefore", "dueBefore must be a date YYYY-MM-DD.");
+            clauses.Add(TableClient.CreateQueryFilter($"NextDue lt {before.ToString("yyyy-MM-dd")}"));
+        }
+        if (pageSize is < 1 or > 200) return Problems.Validation("pageSize", "pageSize must be between 1 and 200.");
+        try
+        {
+            var (rows, next) = await store.ListAsync(string.Join(" and ", clauses), pageSize ?? 50, continuationToken, ct);
+            return TypedResults.Ok(new JourneyPage(rows.Select(Summary).ToArray(), next));
+        }
+        catch (Exception ex) when (continuationToken is not null && ex is RequestFailedException { Status: 400 } or FormatException or ArgumentException)
+        {
+            return Problems.Validation("continuationToken", "continuationToken is not one this API gave out.");
+        }
+    }
+
+    private static JourneySummary Summary(TableEntity row) => new(
+        row.PartitionKey, row.GetString("ReferralId"), row.GetString("Provider"), row.GetString("Phase"), row.GetString("Closure"),
+        row.GetString("NextDeadline"), row.GetString("NextDue"), row.GetBoolean("Overdue") ?? false,
+        row.GetBoolean("Restricted") ?? false, row.GetInt32("Version") ?? 0);
+
+    private static async Task<IResult> HistoryAsync(string id, HttpContext context, JourneyStore store, CancellationToken ct)
+    {
+        var (stored, error) = await JourneyAccess.LoadAsync(store, id, context, ct);
+        if (error is not null) return error;
+        var full = !stored!.Journey.Restricted || Caller.From(context.User).SeesRestricted;
+        var history = new List<HistoryView>();
+        await foreach (var entry in store.HistoryAsync(id, ct)) history.Add(new HistoryView(entry.Version, entry.Kind, entry.At, full ? entry.Event : null));
+        return TypedResults.Ok(history);
+    }
+
+    private static async Task<IResult> NotificationsAsync(string id, HttpContext context, JourneyStore store, CancellationToken ct)
+    {
+        var (_, error) = await JourneyAccess.LoadAsync(store, id, context, ct);
+        return error ?? TypedResults.Ok(await store.NotificationsAsync(id, ct));
+    }
+
+    private static async Task<IResult> TerminateAsync(string id, HttpRequest request, JourneyStore store, JourneyEngine engine, CancellationToken ct)
+    {
+        var (body, bodyError) = await JsonBody.ReadAsync(request, ct);
+        if (bodyError is not null) return bodyError;
+        var (_, error) = await JourneyAccess.LoadAsync(store, id, request.HttpContext, ct);
+        if (error is not null) return error;
+        if (!body!.Value.TryGetProperty("reason", out var reason) || reason.ValueKind != System.Text.Json.JsonValueKind.String
+            || reason.GetString() is not { Length: > 0 and <= 500 } text)
+        {
+            return Problems.Validation("reason", "reason is required: 1 to 500 characters.");
+        }
+        var result = await engine.ExecuteAsync(id, now => new Terminate(text, now), ct: ct);
+        return result.Rejection is { } rejection
+            ? Problems.Rejected(rejection)
+            : TypedResults.Ok(JourneyView.Of(result.Journey!.Journey, Caller.From(request.HttpContext.User)));
+    }
+
+    private static async Task<IResult> PurgeAsync(string id, HttpContext context, JourneyStore store, JourneyPurger purger, CancellationToken ct)
+    {
+        var (stored, error) = await JourneyAccess.LoadAsync(store, id, context, ct);
+        if (error is not null) return error;
+        if (stored!.Journey.Phase != Phase.Closed)
+        {
+            return Problems.Status(409, "Only a closed journey can be purged.", "Terminate it first.");
+        }
+        await purger.PurgeAsync(stored, ct);
+        return TypedResults.NoContent();
+    }
+}

@@ -1,0 +1,46 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Ses.Domain.Calendar;
+using Ses.Domain.Journeys;
+using Ses.Domain.Referrals;
+using Ses.Functions.Auth;
+using Ses.Infrastructure.Journeys;
+using Ses.Infrastructure.Storage;
+
+namespace Ses.Functions.Api;
+
+/// <summary>POST /api/referrals: idempotent intake keyed by the referral ID (SPEC 5).</summary>
+public static class ReferralEndpoints
+{
+    public static void MapReferrals(this IEndpointRouteBuilder api) =>
+        api.MapPost("/referrals", CreateAsync).RequireAuthorization(Policies.Intake).WithTags("Referrals");
+
+    private static async Task<IResult> CreateAsync(HttpRequest request, JourneyEngine engine, TimeProvider time, CancellationToken ct)
+    {
+        var (body, error) = await JsonBody.ReadAsync(request, ct);
+        if (error is not null) return error;
+        var (input, bindError) = JsonBody.Bind<ReferralInput>(body!.Value);
+        if (bindError is not null) return bindError;
+        var validation = ReferralValidator.Validate(input, LondonTime.DateOf(time.GetUtcNow()));
+        if (!validation.IsValid) return Problems.Validation(validation.Errors);
+        var referral = validation.Referral!;
+        var journeyId = JourneyIdFor(referral);
+        var hash = Hash(input!);
+        var caller = Caller.From(request.HttpContext.User);
+        var result = await engine.ExecuteAsync(journeyId, now => new ReceiveReferral(journeyId, referral, now), hash, ct);
+        if (result.Changed) return TypedResults.Created($"/api/journeys/{journeyId}", JourneyView.Of(result.Journey!.Journey, caller));
+        var existing = result.Journey!;
+        return existing.RequestHash == hash
+            ? TypedResults.Ok(JourneyView.Of(existing.Journey, caller))
+            : Problems.Status(409, "The referral ID is already in use.",
+                $"Journey '{journeyId}' was created from a different referral body; a referral ID identifies one referral.");
+    }
+
+    /// <summary>PRaP and SCR journeys are keyed by the purchase order or clerical number; SRO introductions get their own space.</summary>
+    public static string JourneyIdFor(Referral referral) =>
+        referral.Channel == Channel.Sro ? $"sro-{referral.ReferralId}" : referral.ReferralId;
+
+    private static string Hash(ReferralInput input) =>
+        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(input, Json.Options))));
+}

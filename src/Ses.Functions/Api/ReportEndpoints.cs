@@ -1,0 +1,35 @@
+using Ses.Domain.Calendar;
+using Ses.Domain.Journeys;
+using Ses.Domain.Statistics;
+using Ses.Functions.Auth;
+using Ses.Infrastructure.Journeys;
+
+namespace Ses.Functions.Api;
+
+/// <summary>GET /api/reports/statistics: the official SES statistics' tables from the journeys' own data (SPEC 7).</summary>
+public static class ReportEndpoints
+{
+    public static void MapReports(this IEndpointRouteBuilder api) =>
+        api.MapGet("/reports/statistics", StatisticsAsync).RequireAuthorization(Policies.Operator).WithTags("Reports");
+
+    private static async Task<IResult> StatisticsAsync(
+        JourneyStore store, TimeProvider time, string? asOf, string? format, string? rounding, CancellationToken ct)
+    {
+        var date = LondonTime.DateOf(time.GetUtcNow());
+        if (asOf is not null && !DateOnly.TryParseExact(asOf, "yyyy-MM-dd", out date)) return Problems.Validation("asOf", "asOf must be a date YYYY-MM-DD.");
+        if (format is not (null or "json" or "csv")) return Problems.Validation("format", "format is json or csv.");
+        if (rounding is not (null or "none" or "publication")) return Problems.Validation("rounding", "rounding is none or publication.");
+        var snapshots = new List<JourneySnapshot>();
+        await foreach (var journey in store.AllAsync(ct)) snapshots.Add(Snapshot(journey));
+        var report = StatisticsCalculator.Calculate(snapshots, date, rounding == "publication" ? Rounding.Publication : Rounding.None);
+        if (format != "csv") return TypedResults.Ok(report);
+        var writer = new StringWriter();
+        StatisticsCsv.Write(report, writer);
+        return TypedResults.Text(writer.ToString(), "text/csv; charset=utf-8");
+    }
+
+    /// <summary>SRO introductions not yet referred are not referrals (13.44), so they are left out by the caller's data: referral date is the PRaP one.</summary>
+    private static JourneySnapshot Snapshot(Journey j) => new(
+        j.ReferralId, j.Referral.Provider, j.ReferralDate, j.StartOn, j.Referral.Participant.Benefit,
+        j.Referral.Participant.MonthsEmployedInPrior24, j.ShortOutcome.State, j.ShortOutcome.On, j.SustainedOutcome.State, j.SustainedOutcome.On);
+}

@@ -1,0 +1,64 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+
+namespace Ses.Functions.Auth;
+
+/// <summary>SPEC 5: <c>Auth:ApiKeys:{n}:Key</c>, <c>:Role</c>, <c>:Provider</c>.</summary>
+public sealed class ApiKeyEntry
+{
+    public string Key { get; set; } = "";
+    public string Role { get; set; } = "";
+    public string? Provider { get; set; }
+}
+
+public static class Roles
+{
+    public const string ReferralSystem = "referral-system";
+    public const string Provider = "provider";
+    public const string Operator = "operator";
+    public const string NominatedOfficer = "nominated-officer";
+    public const string ProviderClaim = "ses:provider";
+}
+
+/// <summary>The caller behind a request, as the endpoints need it.</summary>
+public sealed record Caller(string Role, string? Provider)
+{
+    public static Caller From(ClaimsPrincipal user) =>
+        new(user.FindFirstValue(ClaimTypes.Role) ?? "", user.FindFirstValue(Roles.ProviderClaim));
+
+    /// <summary>Provider keys see only their own provider's journeys (SPEC 5).</summary>
+    public bool CanSee(string provider) => Role != Roles.Provider || string.Equals(Provider, provider, StringComparison.Ordinal);
+
+    /// <summary>Only nominated officers see the personal data of MAPPA and SCR records (13.71, 13.76-13.78).</summary>
+    public bool SeesRestricted => Role == Roles.NominatedOfficer;
+}
+
+/// <summary>Reads the <c>x-functions-key</c> header (the Functions convention) and compares it in constant time.</summary>
+public sealed class ApiKeyHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, IConfiguration configuration)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "FunctionsKey";
+    public const string Header = "x-functions-key";
+
+    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        if (!Request.Headers.TryGetValue(Header, out var supplied) || string.IsNullOrEmpty(supplied))
+        {
+            return Task.FromResult(AuthenticateResult.NoResult());
+        }
+        var keys = configuration.GetSection("Auth:ApiKeys").Get<List<ApiKeyEntry>>() ?? [];
+        var suppliedBytes = Encoding.UTF8.GetBytes(supplied.ToString());
+        var match = keys.FirstOrDefault(k => k.Key.Length > 0 &&
+            CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(k.Key), suppliedBytes));
+        if (match is null) return Task.FromResult(AuthenticateResult.Fail("Unknown API key."));
+        var claims = new List<Claim> { new(ClaimTypes.Role, match.Role), new(ClaimTypes.Name, match.Role) };
+        if (!string.IsNullOrEmpty(match.Provider)) claims.Add(new Claim(Roles.ProviderClaim, match.Provider));
+        var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
+        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName)));
+    }
+}

@@ -1,0 +1,20 @@
+namespace Ses.Functions.Auth;
+
+/// <summary>Who may call what (SPEC 5 table). Ownership of a journey is checked in the endpoints.</summary>
+public static class Policies
+{
+    public const string Intake = "intake";
+    public const string ReadJourneys = "read-journeys";
+    public const string WriteJourneys = "write-journeys";
+    public const string Documents = "documents";
+    public const string Operator = "operator";
+
+    public static void Add(Microsoft.AspNetCore.Authorization.AuthorizationOptions options)
+    {
+        options.AddPolicy(Intake, p => p.RequireRole(Roles.ReferralSystem, Roles.Operator));
+        options.AddPolicy(ReadJourneys, p => p.RequireRole(Roles.Provider, Roles.Operator, Roles.NominatedOfficer));
+        options.AddPolicy(WriteJourneys, p => p.RequireRole(Roles.Provider, Roles.Operator));
+        options.AddPolicy(Documents, p => p.RequireRole(Roles.Provider, Roles.NominatedOfficer));
+        options.AddPolicy(Operator, p => p.RequireRole(Roles.Operator));
+    }
+}

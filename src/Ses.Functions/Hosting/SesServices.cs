@@ -1,0 +1,73 @@
+using Ses.Domain.Calendar;
+using Ses.Domain.Journeys;
+using Ses.Infrastructure.Clock;
+using Ses.Infrastructure.Documents;
+using Ses.Infrastructure.Email;
+using Ses.Infrastructure.Journeys;
+using Ses.Infrastructure.Outbox;
+using Ses.Infrastructure.Storage;
+using Ses.Infrastructure.Timers;
+
+namespace Ses.Functions.Hosting;
+
+/// <summary>Wires the configuration of SPEC 8 to the journey engine, its storage and its email adapters.</summary>
+public static class SesServices
+{
+    public static IServiceCollection AddSes(this IServiceCollection services, IConfiguration config)
+    {
+        var storage = config.GetSection("Storage").Get<StorageOptions>() ?? new StorageOptions();
+        storage.Validate();
+        services.AddSingleton(storage);
+        services.AddSingleton<StorageClients>();
+        services.AddSingleton(config.GetSection("SendGrid").Get<SendGridOptions>() ?? new SendGridOptions());
+        services.AddSingleton(config.GetSection("Inboxes").Get<InboxOptions>() ?? new InboxOptions());
+        services.AddSingleton(config.GetSection("Reminders").Get<ReminderOptions>() ?? new ReminderOptions());
+        services.AddSingleton(config.GetSection("Dispatcher").Get<DispatcherOptions>() ?? new DispatcherOptions());
+        var providers = config.GetSection("Providers").Get<Dictionary<string, ProviderOptions>>() ?? [];
+        services.AddSingleton<IReadOnlyDictionary<string, ProviderOptions>>(providers);
+        var ispDays = config.GetValue("Policy:IspAgreedWorkingDays", 5);
+        services.AddSingleton(new JourneyRules(WorkingDayCalendar.Official, ispDays));
+
+        AddClock(services, config);
+        services.AddSingleton<JourneyStore>();
+        services.AddSingleton<TimerIndex>();
+        services.AddSingleton<OutboxIndex>();
+        services.AddSingleton<EmailComposer>();
+        services.AddSingleton<JourneyEngine>();
+        services.AddSingleton<TimerDispatcher>();
+        services.AddSingleton<OutboxSender>();
+        services.AddSingleton<DocumentStore>();
+        services.AddSingleton<JourneyPurger>();
+        services.AddHttpClient("sendgrid");
+        services.AddSingleton<IEmailSender>(sp =>
+        {
+            var options = sp.GetRequiredService<SendGridOptions>();
+            return string.IsNullOrWhiteSpace(options.ApiKey)
+                ? new BlobKeepingEmailSender(sp.GetRequiredService<StorageClients>(), options)
+                : new SendGridEmailSender(options, sp.GetRequiredService<IHttpClientFactory>().CreateClient("sendgrid"), sp.GetRequiredService<TimeProvider>());
+        });
+        services.AddHostedService<DispatcherService>();
+        return services;
+    }
+
+    private static void AddClock(IServiceCollection services, IConfiguration config)
+    {
+        var mode = config["Clock:Mode"] ?? "System";
+        if (string.Equals(mode, "Virtual", StringComparison.OrdinalIgnoreCase))
+        {
+            var start = config["Clock:Start"] is { Length: > 0 } text ? DateTimeOffset.Parse(text, System.Globalization.CultureInfo.InvariantCulture) : DateTimeOffset.UtcNow;
+            var clock = new VirtualClock(start);
+            services.AddSingleton(clock);
+            services.AddSingleton<TimeProvider>(clock);
+            services.AddSingleton<ClockService>();
+        }
+        else if (string.Equals(mode, "System", StringComparison.OrdinalIgnoreCase))
+        {
+            services.AddSingleton(TimeProvider.System);
+        }
+        else
+        {
+            throw new InvalidOperationException("Clock:Mode must be System or Virtual.");
+        }
+    }
+}

@@ -1,0 +1,53 @@
+using Microsoft.AspNetCore.Authentication;
+using Scalar.AspNetCore;
+using Ses.Functions.Api;
+using Ses.Functions.Auth;
+using Ses.Functions.Hosting;
+using Ses.Infrastructure.Storage;
+
+var builder = WebApplication.CreateBuilder(args);
+if (!builder.Environment.IsEnvironment("Testing"))
+{
+    builder.Configuration.AddLocalSettings(builder.Environment.ContentRootPath);
+    builder.Configuration.AddCommandLine(args);
+}
+// Under the Functions host the custom handler listens where the host tells it (host.json: customHandler).
+if (Environment.GetEnvironmentVariable("FUNCTIONS_CUSTOMHANDLER_PORT") is { Length: > 0 } port)
+{
+    builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+}
+
+builder.Services.AddSes(builder.Configuration);
+builder.Services.AddProblemDetails();
+builder.Services.ConfigureHttpJsonOptions(o => Json.Configure(o.SerializerOptions));
+builder.Services.AddAuthentication(ApiKeyHandler.SchemeName)
+    .AddScheme<AuthenticationSchemeOptions, ApiKeyHandler>(ApiKeyHandler.SchemeName, null);
+builder.Services.AddAuthorization(Policies.Add);
+builder.Services.AddOpenApi();
+builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 12 * 1024 * 1024);
+
+var app = builder.Build();
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseMiddleware<StorageUnavailableMiddleware>();
+app.UseDefaultFiles();
+app.UseStaticFiles();
+app.UseAuthentication();
+app.UseAuthorization();
+
+app.MapOpenApi().AllowAnonymous();
+app.MapScalarApiReference().AllowAnonymous();
+var api = app.MapGroup("/api");
+api.MapHealth();
+api.MapReferrals();
+api.MapJourneys();
+api.MapEvents();
+api.MapDocuments();
+api.MapReports();
+api.MapAdmin();
+app.MapFunctionTriggers();
+
+await app.Services.GetRequiredService<StorageClients>().EnsureCreatedAsync().ContinueWith(_ => { });
+app.Run();
+
+public partial class Program;

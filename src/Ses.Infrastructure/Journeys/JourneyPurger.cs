@@ -1,0 +1,21 @@
+using Ses.Domain.Journeys;
+using Ses.Infrastructure.Documents;
+using Ses.Infrastructure.Outbox;
+using Ses.Infrastructure.Timers;
+
+namespace Ses.Infrastructure.Journeys;
+
+/// <summary>SPEC 6: purge removes everything about a journey from every table and container.</summary>
+public sealed class JourneyPurger(
+    JourneyStore store, TimerIndex timers, OutboxIndex outbox, DocumentStore documents, JourneyRules rules, ReminderOptions reminders)
+{
+    public async Task PurgeAsync(StoredJourney stored, CancellationToken ct = default)
+    {
+        var journey = stored.Journey;
+        var timerRows = journey.Deadlines.SelectMany(d => TimerPlan.For(d, journey.Referral.Region, rules.Calendar, reminders.TimeOfDay));
+        await timers.DeleteAsync(journey.JourneyId, timerRows, ct);
+        await outbox.DeleteJourneyAsync(journey.JourneyId, ct);
+        await documents.DeleteAllAsync(journey.JourneyId, ct);
+        await store.PurgePartitionAsync(journey.JourneyId, ct);
+    }
+}

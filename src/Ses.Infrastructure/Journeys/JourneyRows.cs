@@ -1,0 +1,77 @@
+using Azure.Data.Tables;
+using Ses.Domain.Journeys;
+using Ses.Infrastructure.Storage;
+
+namespace Ses.Infrastructure.Journeys;
+
+/// <summary>
+/// Row layout of the journeys table. One partition per journey holds its state row, its history rows and its outbox rows,
+/// so a decision commits as one entity group transaction (all or nothing). Readable columns let an operator browse it
+/// in Storage Explorer: phase, next deadline, referral ID.
+/// </summary>
+public static class JourneyRows
+{
+    public const string StateKey = "state";
+    public const string HistoryPrefix = "h-";
+    public const string NotificationPrefix = "n-";
+    private const int ChunkChars = 30_000; // a string property holds at most 64 KiB (32K UTF-16 characters)
+
+    public static string HistoryKey(int version, int index) => $"{HistoryPrefix}{version:D8}-{index:D3}";
+    public static string NotificationKey(int version, int index) => $"{NotificationPrefix}{version:D8}-{index:D3}";
+
+    public static TableEntity State(Journey journey, string? requestHash, DateTimeOffset at)
+    {
+        var next = journey.NextDeadline;
+        var entity = new TableEntity(journey.JourneyId, StateKey)
+        {
+            ["ReferralId"] = journey.ReferralId,
+            ["Provider"] = journey.Referral.Provider,
+            ["Channel"] = Kebab.Of(journey.Referral.Channel),
+            ["UniversalCredit"] = journey.UniversalCredit,
+            ["Restricted"] = journey.Restricted,
+            ["Phase"] = Kebab.Of(journey.Phase),
+            ["Closure"] = journey.Closure is { } c ? Kebab.Of(c) : null,
+            ["NextDeadline"] = next is null ? null : Kebab.Of(next.Kind),
+            ["NextDue"] = next?.Due.ToString("yyyy-MM-dd"),
+            ["Overdue"] = journey.Deadlines.Any(d => d.State == DeadlineState.Missed) && journey.Phase != Phase.Closed,
+            ["Version"] = journey.Version,
+            ["RequestHash"] = requestHash,
+            ["UpdatedAt"] = at,
+        };
+        var json = Json.Serialize(journey);
+        for (int i = 0, chunk = 0; i < json.Length; i += ChunkChars, chunk++)
+        {
+            entity[chunk == 0 ? "State" : $"State{chunk}"] = json.Substring(i, Math.Min(ChunkChars, json.Length - i));
+        }
+        return entity;
+    }
+
+    public static Journey ReadState(TableEntity entity)
+    {
+        var json = new System.Text.StringBuilder(entity.GetString("State"));
+        for (var chunk = 1; entity.TryGetValue($"State{chunk}", out var part) && part is string text; chunk++) json.Append(text);
+        return Json.Deserialize<Journey>(json.ToString());
+    }
+
+    public static TableEntity History(string journeyId, int version, int index, JourneyEvent e, DateTimeOffset at) =>
+        new(journeyId, HistoryKey(version, index))
+        {
+            ["Version"] = version,
+            ["Kind"] = Describe(e),
+            ["At"] = at,
+            ["Data"] = Json.Serialize(e),
+        };
+
+    /// <summary>A short label for the history row: the event kind, with the reported type or deadline where there is one.</summary>
+    public static string Describe(JourneyEvent e) => e switch
+    {
+        EventReported r => $"event-reported:{r.Event.Type}",
+        DeadlineScheduled s => $"deadline-scheduled:{Kebab.Of(s.Kind)}",
+        DeadlineSettled s => $"deadline-{Kebab.Of(s.State)}:{Kebab.Of(s.Kind)}",
+        TimerFired f => $"timer-fired:{Kebab.Of(f.Kind)}:{Kebab.Of(f.Step)}",
+        PhaseChanged p => $"phase-changed:{Kebab.Of(p.Phase)}",
+        NotificationRequested n => $"notification-requested:{n.Template}",
+        OutcomeDecided o => $"outcome-decided:{Kebab.Of(o.Outcome)}",
+        _ => System.Text.Json.JsonSerializer.SerializeToElement(e, Json.Options).GetProperty("kind").GetString()!,
+    };
+}

@@ -1,0 +1,115 @@
+using System.Runtime.CompilerServices;
+using Azure;
+using Azure.Data.Tables;
+using Ses.Domain.Journeys;
+using Ses.Infrastructure.Outbox;
+using Ses.Infrastructure.Storage;
+
+namespace Ses.Infrastructure.Journeys;
+
+public sealed record StoredJourney(Journey Journey, ETag ETag, string? RequestHash);
+
+public sealed record HistoryEntry(int Version, string Kind, DateTimeOffset At, JourneyEvent Event);
+
+/// <summary>Another writer changed the journey first; the caller decides again on the fresh state.</summary>
+public sealed class ConcurrencyConflictException(Exception inner) : Exception("The journey changed concurrently.", inner);
+
+/// <summary>The journeys table: state with ETag optimistic concurrency, append-only history and outbox rows, one partition each.</summary>
+public sealed class JourneyStore(StorageClients storage)
+{
+    private TableClient Table => storage.Journeys;
+
+    public async Task<StoredJourney?> GetAsync(string journeyId, CancellationToken ct = default)
+    {
+        var response = await Table.GetEntityIfExistsAsync<TableEntity>(journeyId, JourneyRows.StateKey, cancellationToken: ct);
+        if (!response.HasValue) return null;
+        var entity = response.Value!;
+        return new StoredJourney(JourneyRows.ReadState(entity), entity.ETag, entity.GetString("RequestHash"));
+    }
+
+    /// <summary>
+    /// Commits the new state, its history rows and its outbox rows as one entity group transaction: either all are written
+    /// or none. A new journey is an insert (a second insert conflicts); an existing one is replaced only if its ETag is unchanged.
+    /// </summary>
+    public async Task CommitAsync(
+        StoredJourney? before, Journey after, IReadOnlyList<JourneyEvent> events, IReadOnlyList<Notification> notifications,
+        string? requestHash, DateTimeOffset at, CancellationToken ct = default)
+    {
+        var state = JourneyRows.State(after, requestHash ?? before?.RequestHash, at);
+        var actions = new List<TableTransactionAction>
+        {
+            before is null
+                ? new(TableTransactionActionType.Add, state)
+                : new(TableTransactionActionType.UpdateReplace, state, before.ETag),
+        };
+        actions.AddRange(events.Select((e, i) =>
+            new TableTransactionAction(TableTransactionActionType.Add, JourneyRows.History(after.JourneyId, after.Version, i, e, at))));
+        actions.AddRange(notifications.Select(n => new TableTransactionAction(TableTransactionActionType.Add, n.ToEntity())));
+        try
+        {
+            await Table.SubmitTransactionAsync(actions, ct);
+        }
+        catch (RequestFailedException ex) when (ex.Status is 409 or 412)
+        {
+            throw new ConcurrencyConflictException(ex);
+        }
+    }
+
+    public async IAsyncEnumerable<HistoryEntry> HistoryAsync(string journeyId, [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {journeyId} and RowKey ge {JourneyRows.HistoryPrefix} and RowKey lt {"h."}");
+        await foreach (var row in Table.QueryAsync<TableEntity>(filter, cancellationToken: ct))
+        {
+            yield return new HistoryEntry(row.GetInt32("Version") ?? 0, row.GetString("Kind"),
+                row.GetDateTimeOffset("At") ?? default, Json.Deserialize<JourneyEvent>(row.GetString("Data")));
+        }
+    }
+
+    public async Task<IReadOnlyList<Notification>> NotificationsAsync(string journeyId, CancellationToken ct = default)
+    {
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {journeyId} and RowKey ge {JourneyRows.NotificationPrefix} and RowKey lt {"n."}");
+        var list = new List<Notification>();
+        await foreach (var row in Table.QueryAsync<TableEntity>(filter, cancellationToken: ct)) list.Add(Notification.FromEntity(row));
+        return list;
+    }
+
+    public async Task<(Notification Notification, ETag ETag)?> GetNotificationAsync(string notificationId, CancellationToken ct = default)
+    {
+        var (journeyId, rowKey) = Notification.Split(notificationId);
+        var response = await Table.GetEntityIfExistsAsync<TableEntity>(journeyId, rowKey, cancellationToken: ct);
+        return response.HasValue ? (Notification.FromEntity(response.Value!), response.Value!.ETag) : null;
+    }
+
+    public Task UpdateNotificationAsync(Notification notification, ETag etag, CancellationToken ct = default) =>
+        Table.UpdateEntityAsync(notification.ToEntity(), etag, TableUpdateMode.Replace, ct);
+
+    /// <summary>One page of state rows matching an OData filter, with the table's own continuation token.</summary>
+    public async Task<(IReadOnlyList<TableEntity> Rows, string? Continuation)> ListAsync(
+        string filter, int pageSize, string? continuation, CancellationToken ct = default)
+    {
+        var pages = Table.QueryAsync<TableEntity>(filter, pageSize, cancellationToken: ct).AsPages(continuation, pageSize);
+        await foreach (var page in pages) return (page.Values, page.ContinuationToken);
+        return ([], null);
+    }
+
+    /// <summary>Every journey's state, for the statistics (SPEC 7).</summary>
+    public async IAsyncEnumerable<Journey> AllAsync([EnumeratorCancellation] CancellationToken ct = default)
+    {
+        var filter = TableClient.CreateQueryFilter($"RowKey eq {JourneyRows.StateKey}");
+        await foreach (var row in Table.QueryAsync<TableEntity>(filter, cancellationToken: ct)) yield return JourneyRows.ReadState(row);
+    }
+
+    /// <summary>Deletes every row of the journey's partition: state, history and outbox (SPEC 6: purge removes everything).</summary>
+    public async Task PurgePartitionAsync(string journeyId, CancellationToken ct = default)
+    {
+        var rows = new List<TableEntity>();
+        await foreach (var row in Table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {journeyId}"), select: ["PartitionKey", "RowKey"], cancellationToken: ct))
+        {
+            rows.Add(row);
+        }
+        foreach (var batch in rows.Chunk(100))
+        {
+            await Table.SubmitTransactionAsync(batch.Select(r => new TableTransactionAction(TableTransactionActionType.Delete, r, ETag.All)), ct);
+        }
+    }
+}

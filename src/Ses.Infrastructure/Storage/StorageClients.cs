@@ -1,0 +1,55 @@
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+
+namespace Ses.Infrastructure.Storage;
+
+/// <summary>The Azure SDK clients for one storage account and prefix, created once and shared (they are thread-safe).</summary>
+public sealed class StorageClients
+{
+    private int _ready;
+
+    public StorageClients(StorageOptions options)
+    {
+        options.Validate();
+        Options = options;
+        // Fail fast enough that an unreachable account becomes a 503 in seconds, not minutes.
+        var tableOptions = new TableClientOptions();
+        var blobOptions = new BlobClientOptions();
+        foreach (var retry in new[] { tableOptions.Retry, blobOptions.Retry })
+        {
+            retry.MaxRetries = 3;
+            retry.Delay = TimeSpan.FromMilliseconds(200);
+            retry.MaxDelay = TimeSpan.FromSeconds(2);
+            retry.NetworkTimeout = TimeSpan.FromSeconds(30);
+        }
+        var tables = new TableServiceClient(options.ConnectionString, tableOptions);
+        var blobs = new BlobServiceClient(options.ConnectionString, blobOptions);
+        Journeys = tables.GetTableClient(options.JourneysTable);
+        Timers = tables.GetTableClient(options.TimersTable);
+        Outbox = tables.GetTableClient(options.OutboxTable);
+        Documents = blobs.GetBlobContainerClient(options.DocumentsContainer);
+        OutboxBlobs = blobs.GetBlobContainerClient(options.OutboxContainer);
+        Service = tables;
+    }
+
+    public StorageOptions Options { get; }
+    public TableServiceClient Service { get; }
+    public TableClient Journeys { get; }
+    public TableClient Timers { get; }
+    public TableClient Outbox { get; }
+    public BlobContainerClient Documents { get; }
+    public BlobContainerClient OutboxBlobs { get; }
+
+    /// <summary>Creates the tables and containers if they do not exist. Idempotent; cheap after the first call.</summary>
+    public async Task EnsureCreatedAsync(CancellationToken cancellationToken = default)
+    {
+        if (Volatile.Read(ref _ready) == 1) return;
+        await Task.WhenAll(
+            Journeys.CreateIfNotExistsAsync(cancellationToken),
+            Timers.CreateIfNotExistsAsync(cancellationToken),
+            Outbox.CreateIfNotExistsAsync(cancellationToken),
+            Documents.CreateIfNotExistsAsync(cancellationToken: cancellationToken),
+            OutboxBlobs.CreateIfNotExistsAsync(cancellationToken: cancellationToken));
+        Volatile.Write(ref _ready, 1);
+    }
+}

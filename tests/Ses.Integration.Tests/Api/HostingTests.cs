@@ -1,0 +1,44 @@
+using System.Net;
+using System.Net.Http.Json;
+using Ses.Integration.Tests.Infrastructure;
+
+namespace Ses.Integration.Tests.Api;
+
+/// <summary>The clock exists only in Virtual mode; unreachable storage is a 503 with Retry-After.</summary>
+public sealed class HostingTests
+{
+    [Fact]
+    public async Task The_clock_is_404_unless_the_clock_mode_is_virtual()
+    {
+        await using var app = new SesApp(settings: new Dictionary<string, string?> { ["Clock:Mode"] = "System" });
+        var ops = app.Client(SesApp.OperatorKey);
+        Assert.Equal(HttpStatusCode.NotFound, (await ops.GetAsync("/api/admin/clock")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await ops.PostAsJsonAsync("/api/admin/clock", new { advanceBy = "P1D" })).StatusCode);
+    }
+
+    [Fact]
+    public async Task The_virtual_clock_refuses_to_go_backwards_and_bad_durations()
+    {
+        await using var app = new SesApp();
+        var ops = app.Client(SesApp.OperatorKey);
+        Assert.Equal(HttpStatusCode.Conflict, (await ops.PostAsJsonAsync("/api/admin/clock", new { now = "2020-01-01T00:00:00Z" })).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await ops.PostAsJsonAsync("/api/admin/clock", new { advanceBy = "three days" })).StatusCode);
+        var moved = await app.AdvanceAsync("P2W");
+        Assert.Equal(new DateTimeOffset(2026, 3, 16, 8, 0, 0, TimeSpan.Zero), moved.GetProperty("now").GetDateTimeOffset());
+    }
+
+    [Fact]
+    public async Task Unreachable_storage_is_503_with_retry_after_not_a_500()
+    {
+        var port = Azurite.FreePort();
+        var dead = $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:{port}/devstoreaccount1;TableEndpoint=http://127.0.0.1:{port}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{port}/devstoreaccount1;";
+        await using var app = new SesApp(settings: new Dictionary<string, string?> { ["Storage:ConnectionString"] = dead });
+        var health = await app.CreateClient().GetAsync("/api/health");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);
+        Assert.True(health.Headers.Contains("Retry-After"));
+        var response = await app.Client(SesApp.ReferralKey).PostAsJsonAsync("/api/referrals", Referrals.Body(Referrals.NewId()));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.True(response.Headers.Contains("Retry-After"));
+    }
+}

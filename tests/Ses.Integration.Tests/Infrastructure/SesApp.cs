@@ -1,0 +1,103 @@
+using System.Collections.Concurrent;
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Ses.Integration.Tests.Infrastructure;
+
+/// <summary>
+/// The real app (the whole ASP.NET Core pipeline) on the shared Azurite, with its own <c>Storage:Prefix</c> so tests never
+/// meet, the virtual clock, and sample API keys. The background dispatcher is off: tests move time with the clock API.
+/// </summary>
+public sealed class SesApp : WebApplicationFactory<Program>
+{
+    public const string ReferralKey = "test-referral-system";
+    public const string ProviderAKey = "test-provider-a";
+    public const string ProviderBKey = "test-provider-b";
+    public const string OperatorKey = "test-operator";
+    public const string OfficerKey = "test-nominated-officer";
+
+    private readonly Dictionary<string, string?> _settings;
+
+    public SesApp(DateTimeOffset? start = null, string? sendGridHost = null, IDictionary<string, string?>? settings = null, string? prefix = null)
+    {
+        Prefix = prefix ?? NewPrefix();
+        _settings = new Dictionary<string, string?>
+        {
+            ["Storage:ConnectionString"] = Azurite.ConnectionString,
+            ["Storage:Prefix"] = Prefix,
+            ["Clock:Mode"] = "Virtual",
+            ["Clock:Start"] = (start ?? new DateTimeOffset(2026, 3, 2, 8, 0, 0, TimeSpan.Zero)).ToString("O"),
+            ["Dispatcher:Enabled"] = "false",
+            ["Dispatcher:Lease"] = "00:00:30",
+            ["SendGrid:ApiKey"] = sendGridHost is null ? "" : "SG.test-key",
+            ["SendGrid:Host"] = sendGridHost ?? "",
+            ["SendGrid:RetryBaseDelay"] = "00:00:00.010",
+            ["SendGrid:From"] = "ses@provider.example",
+            ["Inboxes:UcServiceCentre"] = "ucsc@dwp.example",
+            ["Inboxes:SesPolicy"] = "ses-policy@dwp.example",
+            ["Providers:prov-a:Name"] = "Provider A",
+            ["Providers:prov-a:Email"] = "staff@prov-a.example",
+            ["Providers:prov-a:ClaimsEmail"] = "claims@prov-a.example",
+            ["Providers:prov-b:Name"] = "Provider B",
+            ["Providers:prov-b:Email"] = "staff@prov-b.example",
+            ["Providers:prov-b:ClaimsEmail"] = "claims@prov-b.example",
+            ["Auth:ApiKeys:0:Key"] = ReferralKey, ["Auth:ApiKeys:0:Role"] = "referral-system",
+            ["Auth:ApiKeys:1:Key"] = ProviderAKey, ["Auth:ApiKeys:1:Role"] = "provider", ["Auth:ApiKeys:1:Provider"] = "prov-a",
+            ["Auth:ApiKeys:2:Key"] = ProviderBKey, ["Auth:ApiKeys:2:Role"] = "provider", ["Auth:ApiKeys:2:Provider"] = "prov-b",
+            ["Auth:ApiKeys:3:Key"] = OperatorKey, ["Auth:ApiKeys:3:Role"] = "operator",
+            ["Auth:ApiKeys:4:Key"] = OfficerKey, ["Auth:ApiKeys:4:Role"] = "nominated-officer",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) _settings[key] = value;
+    }
+
+    public string Prefix { get; }
+
+    public static string NewPrefix() => "t" + Guid.NewGuid().ToString("N")[..12];
+
+    /// <summary>Every log line the app wrote, formatted, for the no-personal-data test.</summary>
+    public ConcurrentQueue<string> Logs { get; } = new();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        foreach (var (key, value) in _settings) builder.UseSetting(key, value);
+        builder.ConfigureLogging(logging =>
+        {
+            logging.SetMinimumLevel(LogLevel.Debug);
+            logging.AddProvider(new CapturingLoggerProvider(Logs));
+        });
+    }
+
+    public HttpClient Client(string key)
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Add("x-functions-key", key);
+        return client;
+    }
+
+    public T Service<T>() where T : notnull => Services.GetRequiredService<T>();
+
+    public async Task<System.Text.Json.JsonElement> AdvanceAsync(string duration)
+    {
+        var response = await Client(OperatorKey).PostAsJsonAsync("/api/admin/clock", new { advanceBy = duration });
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
+    }
+}
+
+internal sealed class CapturingLoggerProvider(ConcurrentQueue<string> sink) : ILoggerProvider
+{
+    public ILogger CreateLogger(string categoryName) => new Logger(categoryName, sink);
+    public void Dispose() { }
+
+    private sealed class Logger(string category, ConcurrentQueue<string> sink) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+        public bool IsEnabled(LogLevel logLevel) => true;
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            sink.Enqueue($"{logLevel} {category}: {formatter(state, exception)} {exception}");
+    }
+}
