@@ -5,7 +5,7 @@ using Ses.Domain.Referrals;
 namespace Ses.Domain.Journeys;
 
 /// <summary>What the journey records in its append-only history. Side effects (emails, tasks, timers) are events too.</summary>
-[JsonPolymorphic(TypeDiscriminatorPropertyName = "kind")]
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "type")]
 [JsonDerivedType(typeof(ReferralReceived), "referral-received")]
 [JsonDerivedType(typeof(EventReported), "event-reported")]
 [JsonDerivedType(typeof(ReferralIdAssigned), "referral-id-assigned")]

@@ -72,6 +72,6 @@ public static class JourneyRows
         PhaseChanged p => $"phase-changed:{Kebab.Of(p.Phase)}",
         NotificationRequested n => $"notification-requested:{n.Template}",
         OutcomeDecided o => $"outcome-decided:{Kebab.Of(o.Outcome)}",
-        _ => System.Text.Json.JsonSerializer.SerializeToElement(e, Json.Options).GetProperty("kind").GetString()!,
+        _ => System.Text.Json.JsonSerializer.SerializeToElement(e, Json.Options).GetProperty("type").GetString()!,
     };
 }
