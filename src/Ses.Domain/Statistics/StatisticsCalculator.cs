@@ -45,10 +45,10 @@ public static class StatisticsCalculator
     /// <summary>The end of the last calendar quarter whose every start has had 18 months of tracking by <paramref name="asOf"/>.</summary>
     public static DateOnly LastEligibleQuarterEnd(DateOnly asOf)
     {
-        var latest = asOf.AddMonths(-TrackingMonths);
-        var quarterStartMonth = (latest.Month - 1) / 3 * 3 + 1;
-        var quarterEnd = new DateOnly(latest.Year, quarterStartMonth, 1).AddMonths(3).AddDays(-1);
-        return quarterEnd <= latest ? quarterEnd : new DateOnly(latest.Year, quarterStartMonth, 1).AddDays(-1);
+        var candidate = asOf.AddMonths(-TrackingMonths);
+        var quarterEnd = new DateOnly(candidate.Year, (candidate.Month - 1) / 3 * 3 + 1, 1).AddMonths(3).AddDays(-1);
+        while (quarterEnd.AddMonths(TrackingMonths) > asOf) quarterEnd = quarterEnd.AddDays(1).AddMonths(-3).AddDays(-1);
+        return quarterEnd;
     }
 
     public static string Quarter(DateOnly date) => $"{date.Year}-Q{(date.Month - 1) / 3 + 1}";

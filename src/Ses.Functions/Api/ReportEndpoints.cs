@@ -1,5 +1,6 @@
 using Ses.Domain.Calendar;
 using Ses.Domain.Journeys;
+using Ses.Domain.Referrals;
 using Ses.Domain.Statistics;
 using Ses.Functions.Auth;
 using Ses.Infrastructure.Journeys;
@@ -20,7 +21,12 @@ public static class ReportEndpoints
         if (format is not (null or "json" or "csv")) return Problems.Validation("format", "format is json or csv.");
         if (rounding is not (null or "none" or "publication")) return Problems.Validation("rounding", "rounding is none or publication.");
         var snapshots = new List<JourneySnapshot>();
-        await foreach (var journey in store.AllAsync(ct)) snapshots.Add(Snapshot(journey));
+        await foreach (var journey in store.AllAsync(ct))
+        {
+            // 13.44: an SRO introduction becomes a referral only when eligibility is confirmed and it gets a PRaP referral ID.
+            if (journey.Referral.Channel == Channel.Sro && journey.ReferralId == journey.Referral.ReferralId) continue;
+            snapshots.Add(Snapshot(journey));
+        }
         var report = StatisticsCalculator.Calculate(snapshots, date, rounding == "publication" ? Rounding.Publication : Rounding.None);
         if (format != "csv") return TypedResults.Ok(report);
         var writer = new StringWriter();
@@ -28,7 +34,6 @@ public static class ReportEndpoints
         return TypedResults.Text(writer.ToString(), "text/csv; charset=utf-8");
     }
 
-    /// <summary>SRO introductions not yet referred are not referrals (13.44), so they are left out by the caller's data: referral date is the PRaP one.</summary>
     private static JourneySnapshot Snapshot(Journey j) => new(
         j.ReferralId, j.Referral.Provider, j.ReferralDate, j.StartOn, j.Referral.Participant.Benefit,
         j.Referral.Participant.MonthsEmployedInPrior24, j.ShortOutcome.State, j.ShortOutcome.On, j.SustainedOutcome.State, j.SustainedOutcome.On);
