@@ -5,6 +5,7 @@ using Ses.Domain.Calendar;
 using Ses.Domain.Journeys;
 using Ses.Domain.Referrals;
 using Ses.Functions.Auth;
+using Ses.Infrastructure.Email;
 using Ses.Infrastructure.Journeys;
 using Ses.Infrastructure.Storage;
 
@@ -16,12 +17,19 @@ public static class ReferralEndpoints
     public static void MapReferrals(this IEndpointRouteBuilder api) =>
         api.MapPost("/referrals", CreateAsync).RequireAuthorization(Policies.Intake).WithTags("Referrals");
 
-    private static async Task<IResult> CreateAsync(HttpRequest request, JourneyEngine engine, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> CreateAsync(
+        HttpRequest request, JourneyEngine engine, TimeProvider time, IReadOnlyDictionary<string, ProviderOptions> providers, CancellationToken ct)
     {
         var (body, error) = await JsonBody.ReadAsync(request, ct);
         if (error is not null) return error;
         var (input, bindError) = JsonBody.Bind<ReferralInput>(body!.Value);
         if (bindError is not null) return bindError;
+        if (input?.Provider is { } provider && providers.Count > 0)
+        {
+            if (!providers.TryGetValue(provider, out var known)) return Problems.Validation("provider", $"'{provider}' is not a configured provider.");
+            // A referral without a region takes its provider's (SPEC 8: Providers:{id}:Region).
+            if (input.Region is null && known.Region is { Length: > 0 }) input = input with { Region = known.Region };
+        }
         var validation = ReferralValidator.Validate(input, LondonTime.DateOf(time.GetUtcNow()));
         if (!validation.IsValid) return Problems.Validation(validation.Errors);
         var referral = validation.Referral!;

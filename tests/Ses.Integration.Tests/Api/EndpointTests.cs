@@ -34,6 +34,20 @@ public sealed class EndpointTests(SharedApp shared)
         Assert.Equal("application/problem+json", different.Content.Headers.ContentType?.MediaType);
     }
 
+    [Fact] // SPEC 8: Providers:{id}:Region
+    public async Task A_referral_without_a_region_takes_its_providers_and_an_unknown_provider_is_refused()
+    {
+        var id = Referrals.NewId();
+        var body = Referrals.Body(id, referralDate: "2026-04-02", provider: "prov-b");
+        body.Remove("region");
+        var journey = await Referrals.CreateAsync(_app.Client(SesApp.ReferralKey), body);
+        Assert.Equal("scotland", journey.GetProperty("region").GetString());
+        Assert.Equal("2026-04-09", Referrals.Deadline(journey, "ucpr1-chase").GetProperty("due").GetString()); // no Easter Monday in Scotland
+
+        var unknown = await _app.Client(SesApp.ReferralKey).PostAsJsonAsync("/api/referrals", Referrals.Body(Referrals.NewId(), provider: "prov-z"));
+        Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
+    }
+
     [Fact]
     public async Task Invalid_fields_are_reported_together_by_name()
     {

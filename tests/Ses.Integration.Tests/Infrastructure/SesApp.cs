@@ -44,6 +44,7 @@ public sealed class SesApp : WebApplicationFactory<Program>
             ["Providers:prov-b:Name"] = "Provider B",
             ["Providers:prov-b:Email"] = "staff@prov-b.example",
             ["Providers:prov-b:ClaimsEmail"] = "claims@prov-b.example",
+            ["Providers:prov-b:Region"] = "scotland",
             ["Auth:ApiKeys:0:Key"] = ReferralKey, ["Auth:ApiKeys:0:Role"] = "referral-system",
             ["Auth:ApiKeys:1:Key"] = ProviderAKey, ["Auth:ApiKeys:1:Role"] = "provider", ["Auth:ApiKeys:1:Provider"] = "prov-a",
             ["Auth:ApiKeys:2:Key"] = ProviderBKey, ["Auth:ApiKeys:2:Role"] = "provider", ["Auth:ApiKeys:2:Provider"] = "prov-b",
