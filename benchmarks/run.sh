@@ -10,5 +10,9 @@ trap azurite_stop EXIT
 azurite_start "$blob" "$queue" "$table"
 export SES_BENCH_STORAGE
 SES_BENCH_STORAGE=$(azurite_connection_string "$blob" "$queue" "$table")
-dotnet run -c Release --project benchmarks/Ses.Benchmarks -- --filter '*' --job short --exporters markdown "$@"
+# Extra arguments go to BenchmarkDotNet, e.g. --filter '*Calendar*'; the default runs everything.
+args=("$@")
+[ ${#args[@]} -gt 0 ] || args=(--filter '*')
+rm -rf BenchmarkDotNet.Artifacts
+dotnet run -c Release --project benchmarks/Ses.Benchmarks -- --job short --exporters markdown "${args[@]}"
 cat BenchmarkDotNet.Artifacts/results/*-report-github.md 2>/dev/null || true

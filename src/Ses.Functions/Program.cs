@@ -3,6 +3,7 @@ using Scalar.AspNetCore;
 using Ses.Functions.Api;
 using Ses.Functions.Auth;
 using Ses.Functions.Hosting;
+using Ses.Infrastructure.Clock;
 using Ses.Infrastructure.Storage;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -47,7 +48,15 @@ api.MapReports();
 api.MapAdmin();
 app.MapFunctionTriggers();
 
-await app.Services.GetRequiredService<StorageClients>().EnsureCreatedAsync().ContinueWith(_ => { });
+try
+{
+    await app.Services.GetRequiredService<StorageClients>().EnsureCreatedAsync();
+    if (app.Services.GetService<ClockService>() is { } clock) await clock.RestoreAsync();
+}
+catch (Exception ex) when (ex is Azure.RequestFailedException or HttpRequestException or AggregateException)
+{
+    app.Logger.LogWarning("Storage is unreachable at start-up ({Error}); requests will answer 503 until it is back.", ex.GetType().Name);
+}
 app.Run();
 
 public partial class Program;

@@ -27,8 +27,15 @@ public sealed class WorkingDayCalendar
     public IReadOnlyList<BankHoliday> HolidaysIn(Region region, int year) =>
         _data.TryGetValue((region, year), out var listed) ? listed : BankHolidayRules.Compute(region, year);
 
-    public bool IsBankHoliday(Region region, DateOnly date) =>
-        _years.GetOrAdd((region, date.Year), key => HolidaysIn(key.Item1, key.Item2).Select(h => h.Date).ToHashSet()).Contains(date);
+    public bool IsBankHoliday(Region region, DateOnly date)
+    {
+        var key = (region, date.Year);
+        if (!_years.TryGetValue(key, out var dates))
+        {
+            dates = _years.GetOrAdd(key, HolidaysIn(region, date.Year).Select(h => h.Date).ToHashSet());
+        }
+        return dates.Contains(date);
+    }
 
     public bool IsWorkingDay(Region region, DateOnly date) =>
         date.DayOfWeek is not (DayOfWeek.Saturday or DayOfWeek.Sunday) && !IsBankHoliday(region, date);

@@ -27,6 +27,7 @@ public sealed class StorageClients
         Journeys = tables.GetTableClient(options.JourneysTable);
         Timers = tables.GetTableClient(options.TimersTable);
         Outbox = tables.GetTableClient(options.OutboxTable);
+        Clock = tables.GetTableClient(options.ClockTable);
         Documents = blobs.GetBlobContainerClient(options.DocumentsContainer);
         OutboxBlobs = blobs.GetBlobContainerClient(options.OutboxContainer);
         Service = tables;
@@ -37,6 +38,7 @@ public sealed class StorageClients
     public TableClient Journeys { get; }
     public TableClient Timers { get; }
     public TableClient Outbox { get; }
+    public TableClient Clock { get; }
     public BlobContainerClient Documents { get; }
     public BlobContainerClient OutboxBlobs { get; }
 
@@ -48,6 +50,7 @@ public sealed class StorageClients
             Journeys.CreateIfNotExistsAsync(cancellationToken),
             Timers.CreateIfNotExistsAsync(cancellationToken),
             Outbox.CreateIfNotExistsAsync(cancellationToken),
+            Clock.CreateIfNotExistsAsync(cancellationToken),
             Documents.CreateIfNotExistsAsync(cancellationToken: cancellationToken),
             OutboxBlobs.CreateIfNotExistsAsync(cancellationToken: cancellationToken));
         Volatile.Write(ref _ready, 1);

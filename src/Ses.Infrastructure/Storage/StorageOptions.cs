@@ -13,6 +13,7 @@ public sealed partial class StorageOptions
     public string JourneysTable => $"{Prefix}Journeys";
     public string TimersTable => $"{Prefix}Timers";
     public string OutboxTable => $"{Prefix}Outbox";
+    public string ClockTable => $"{Prefix}Clock";
     public string DocumentsContainer => $"{Prefix.ToLowerInvariant()}-documents";
     public string OutboxContainer => $"{Prefix.ToLowerInvariant()}-outbox";
 

@@ -27,6 +27,19 @@ public sealed class HostingTests
         Assert.Equal(new DateTimeOffset(2026, 3, 16, 8, 0, 0, TimeSpan.Zero), moved.GetProperty("now").GetDateTimeOffset());
     }
 
+    [Fact] // SPEC 3: business time never goes backwards, even across a restart
+    public async Task A_restarted_host_carries_on_from_the_virtual_time_already_lived()
+    {
+        var prefix = SesApp.NewPrefix();
+        await using (var first = new SesApp(prefix: prefix))
+        {
+            await first.AdvanceAsync("P3W");
+        }
+        await using var second = new SesApp(prefix: prefix);
+        var clock = await Referrals.GetAsync(second.Client(SesApp.OperatorKey), "/api/admin/clock");
+        Assert.Equal(new DateTimeOffset(2026, 3, 23, 8, 0, 0, TimeSpan.Zero), clock.GetProperty("now").GetDateTimeOffset());
+    }
+
     [Fact]
     public async Task Unreachable_storage_is_503_with_retry_after_not_a_500()
     {
