@@ -31,8 +31,8 @@ public static partial class JourneyDecider
         ReferralRejected => Accept(Close(state, Closure.Rejected, "Other", today)), // 13.33: PRaP reason "Other"
         BackedOutNotified e => Accept([new DeadlineScheduled(
             DeadlineKind.PrapCancel, LondonTime.DateOf(e.OccurredAt.AddHours(24)), e.OccurredAt.AddHours(24))]),
-        ReferralCancelled e => Accept([.. Settle(state, DeadlineKind.PrapCancel, DeadlineState.Met, e.OccurredOn),
-            .. Close(state, Closure.DidNotStart, null, today)]),
+        ReferralCancelled e => Accept(CloseAfter(
+            state, Settle(state, DeadlineKind.PrapCancel, DeadlineState.Met, e.OccurredOn).ToArray(), Closure.DidNotStart, null, today)),
         IspAgreed e when e.ReviewIntervalWeeks is < 1 or > 52 =>
             Decision.Reject(RejectionKind.BusinessRule, "reviewIntervalWeeks must be between 1 and 52 (4.09)."),
         IspAgreed e => Accept(AgreeIsp(state, e)),
@@ -71,7 +71,7 @@ public static partial class JourneyDecider
                 effects.Add(new TaskCreated("telephone-spoc",
                     "Telephone the JCP SPoC: the claimant is not suitable for SES (13.31)."));
             }
-            return [.. effects, .. Close(state, Closure.NotSuitable, e.Reason, today)];
+            return CloseAfter(state, effects, Closure.NotSuitable, e.Reason, today);
         }
         effects.Add(new PhaseChanged(Phase.Assessed));
         if (state.UniversalCredit) effects.Add(Notify(state, "uc452-part6", Audience.UcServiceCentreAndSesPolicy)); // 13.21

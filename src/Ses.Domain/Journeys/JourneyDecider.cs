@@ -63,6 +63,11 @@ public static partial class JourneyDecider
         yield return new PhaseChanged(Phase.Closed, closure, reason);
     }
 
+    /// <summary>Closes after <paramref name="first"/>: deadlines those events already settled keep their state.</summary>
+    private static IEnumerable<JourneyEvent> CloseAfter(
+        Journey state, IReadOnlyList<JourneyEvent> first, Closure closure, string? reason, DateOnly today) =>
+        [.. first, .. Close(JourneyEvolver.Fold(first, state)!, closure, reason, today)];
+
     private static IEnumerable<JourneyEvent> Settle(Journey state, DeadlineKind kind, DeadlineState outcome, DateOnly on)
     {
         if (state.Pending(kind) is { } pending)

@@ -31,6 +31,8 @@ public sealed class JourneyLifecycleTests
         Assert.Equal(Closure.NotSuitable, spec.State.Closure);
         Assert.Equal(new[] { "uc452-part7" }, spec.Emails);
         Assert.Contains(spec.Emitted<TaskCreated>(), t => t.Task == "telephone-spoc");
+        Assert.Equal(DeadlineState.Met, spec.Deadline(DeadlineKind.FirstMeeting).State);
+        Assert.Equal(DeadlineState.Cancelled, spec.Deadline(DeadlineKind.Start).State);
         Assert.DoesNotContain(spec.State.Deadlines, d => d.State == DeadlineState.Pending);
     }
 

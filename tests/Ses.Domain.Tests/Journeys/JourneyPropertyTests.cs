@@ -68,6 +68,8 @@ public sealed class JourneyPropertyTests
                 if (decision.Events.Count != 0) return false;
                 continue;
             }
+            var settled = decision.Events.OfType<DeadlineSettled>().Select(d => (d.Kind, d.Due)).ToArray();
+            if (settled.Length != settled.Distinct().Count()) return false; // a deadline is settled once per decision
             var next = JourneyEvolver.Fold(decision.Events, state)!;
             if (state.Phase == Phase.Closed && decision.Events.Any(e => e is PhaseChanged)) return false; // closed stays closed
             state = next;
