@@ -35,9 +35,12 @@ azurite_start() {
   return 1
 }
 
+# Stops the Azurite this script started: TERM, then KILL if it has not gone within 10 seconds.
 azurite_stop() {
   if [ -n "${AZURITE_PID:-}" ] && kill -0 "$AZURITE_PID" 2>/dev/null; then
     kill "$AZURITE_PID" 2>/dev/null || true
+    for _ in $(seq 1 50); do kill -0 "$AZURITE_PID" 2>/dev/null || break; sleep 0.2; done
+    kill -9 "$AZURITE_PID" 2>/dev/null || true
     wait "$AZURITE_PID" 2>/dev/null || true
   fi
 }
