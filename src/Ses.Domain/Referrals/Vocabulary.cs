@@ -22,24 +22,9 @@ public enum Benefit
 
 public static class VocabularyNames
 {
-    public static string ToSlug(this Channel channel) => channel switch
-    {
-        Channel.Prap => "prap",
-        Channel.Sro => "sro",
-        Channel.Scr => "scr",
-        _ => throw new ArgumentOutOfRangeException(nameof(channel)),
-    };
+    public static string ToSlug(this Channel channel) => Kebab.Of(channel);
 
-    public static bool TryParseChannel(string? value, out Channel channel)
-    {
-        switch (value)
-        {
-            case "prap": channel = Channel.Prap; return true;
-            case "sro": channel = Channel.Sro; return true;
-            case "scr": channel = Channel.Scr; return true;
-            default: channel = default; return false;
-        }
-    }
+    public static bool TryParseChannel(string? value, out Channel channel) => Kebab.TryParse(value, out channel);
 
     public static string ToSlug(this Benefit benefit) => benefit switch
     {

@@ -1,3 +1,4 @@
+using Ses.Domain;
 using System.Text.Json.Serialization;
 using Ses.Domain.Calendar;
 using Ses.Domain.Journeys;

@@ -1,3 +1,4 @@
+using Ses.Domain;
 using Ses.Domain.Journeys;
 using Ses.Infrastructure.Outbox;
 

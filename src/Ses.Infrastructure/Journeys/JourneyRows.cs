@@ -1,3 +1,4 @@
+using Ses.Domain;
 using Azure.Data.Tables;
 using Ses.Domain.Journeys;
 using Ses.Infrastructure.Storage;

@@ -1,3 +1,4 @@
+using Ses.Domain;
 using Microsoft.Extensions.Logging;
 using Ses.Domain.Journeys;
 using Ses.Infrastructure.Journeys;

@@ -4,43 +4,28 @@ using Ses.Integration.Tests.Infrastructure;
 namespace Ses.Integration.Tests.Journeys;
 
 /// <summary>A UC journey lived from referral to sustained outcome on the virtual clock: the emails and history of SPEC 4.</summary>
-public sealed class FullJourneyTests : IAsyncLifetime
+public sealed class FullJourneyTests : SendGridAppTest
 {
-    private FakeSendGrid _sendGrid = null!;
-    private SesApp _app = null!;
-
-    public async Task InitializeAsync()
-    {
-        _sendGrid = await FakeSendGrid.StartAsync();
-        _app = new SesApp(new DateTimeOffset(2026, 3, 2, 8, 0, 0, TimeSpan.Zero), _sendGrid.BaseUrl);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _app.DisposeAsync();
-        await _sendGrid.DisposeAsync();
-    }
-
     [Fact]
     public async Task A_UC_journey_from_referral_to_sustained_outcome_sends_exactly_the_guidance_emails()
     {
-        var intake = _app.Client(SesApp.ReferralKey);
-        var staff = _app.Client(SesApp.ProviderAKey);
+        var intake = App.Client(SesApp.ReferralKey);
+        var staff = App.Client(SesApp.ProviderAKey);
         var id = Referrals.NewId();
         await Referrals.CreateAsync(intake, Referrals.Body(id));
 
-        await _app.AdvanceAsync("P5D"); // Sat 7 March: the chase fired at 09:00 on Fri 6 March (13.14)
+        await App.AdvanceAsync("P5D"); // Sat 7 March: the chase fired at 09:00 on Fri 6 March (13.14)
         await Referrals.EventAsync(staff, id, new { type = "ucpr1-received", eventId = "u1", occurredOn = "2026-03-07" });
         await Referrals.EventAsync(staff, id, new { type = "initial-assessment-held", eventId = "ia", occurredOn = "2026-03-07", recommendation = "main" });
         await Referrals.EventAsync(staff, id, new { type = "strand-referral-accepted", occurredOn = "2026-03-07", strandReferralId = "200999991" });
-        await _app.AdvanceAsync("P3D");
+        await App.AdvanceAsync("P3D");
         await Referrals.EventAsync(staff, id, new { type = "started", eventId = "st", startOn = "2026-03-10" });
         await Referrals.EventAsync(staff, id, new { type = "isp-agreed", occurredOn = "2026-03-10", reviewIntervalWeeks = 26 });
-        await _app.AdvanceAsync("P8W");
+        await App.AdvanceAsync("P8W");
         await Referrals.EventAsync(staff, id, new { type = "left-early", leftOn = "2026-05-05", reason = "found work" });
-        await _app.AdvanceAsync("P6D");
+        await App.AdvanceAsync("P6D");
         await Referrals.EventAsync(staff, id, new { type = "job-started", startOn = "2026-05-11", hoursPerWeek = 20, selfEmployed = false, employer = "Acme" });
-        await _app.AdvanceAsync("P27W");
+        await App.AdvanceAsync("P27W");
 
         var journey = await Referrals.GetAsync(staff, $"/api/journeys/{id}");
         Assert.Equal("closed", journey.GetProperty("phase").GetString());
@@ -55,8 +40,8 @@ public sealed class FullJourneyTests : IAsyncLifetime
             new[] { "ucpr1-chase", "uc452-part6", "uc452-part8a", "customer-exit-note", "outcome-decided", "outcome-decided" },
             templates);
         Assert.All(notifications.EnumerateArray(), n => Assert.Equal("sent", n.GetProperty("status").GetString()));
-        Assert.Equal(templates.Length, _sendGrid.Accepted.Count);
-        Assert.Equal(new[] { "spoc@jcp.example" }, _sendGrid.Accepted.First().To);
+        Assert.Equal(templates.Length, SendGrid.Accepted.Count);
+        Assert.Equal(new[] { "spoc@jcp.example" }, SendGrid.Accepted.First().To);
 
         var history = await Referrals.GetAsync(staff, $"/api/journeys/{id}/history");
         var kinds = history.EnumerateArray().Select(h => h.GetProperty("kind").GetString()!).ToArray();
@@ -69,7 +54,7 @@ public sealed class FullJourneyTests : IAsyncLifetime
         Assert.Equal(new DateTimeOffset(2026, 3, 6, 9, 0, 0, TimeSpan.Zero), chase.GetProperty("at").GetDateTimeOffset());
         var versions = history.EnumerateArray().Select(h => h.GetProperty("version").GetInt32()).Distinct().ToArray();
         Assert.Equal(Enumerable.Range(1, journey.GetProperty("version").GetInt32()), versions);
-        foreach (var sent in _sendGrid.Accepted) AssertNoPersonalData(sent.Subject + " " + sent.Body);
+        foreach (var sent in SendGrid.Accepted) AssertNoPersonalData(sent.Subject + " " + sent.Body);
     }
 
     /// <summary>13.31, SPEC 6: no names, NINO, address, phone, health or disability in external emails.</summary>

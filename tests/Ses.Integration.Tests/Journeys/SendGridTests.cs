@@ -4,51 +4,36 @@ using Ses.Integration.Tests.Infrastructure;
 namespace Ses.Integration.Tests.Journeys;
 
 /// <summary>The real SendGrid client against a local stand-in of /v3/mail/send on 127.0.0.1.</summary>
-public sealed class SendGridTests : IAsyncLifetime
+public sealed class SendGridTests : SendGridAppTest
 {
-    private FakeSendGrid _sendGrid = null!;
-    private SesApp _app = null!;
-
-    public async Task InitializeAsync()
-    {
-        _sendGrid = await FakeSendGrid.StartAsync();
-        _app = new SesApp(new DateTimeOffset(2026, 3, 2, 8, 0, 0, TimeSpan.Zero), _sendGrid.BaseUrl);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _app.DisposeAsync();
-        await _sendGrid.DisposeAsync();
-    }
-
     [Fact]
     public async Task Answers_429_and_500_are_retried_and_the_attempts_are_visible()
     {
         var id = Referrals.NewId();
-        await Referrals.CreateAsync(_app.Client(SesApp.ReferralKey), Referrals.Body(id));
-        _sendGrid.FailNext(429, 500);
-        await _app.AdvanceAsync("P5D");
+        await Referrals.CreateAsync(App.Client(SesApp.ReferralKey), Referrals.Body(id));
+        SendGrid.FailNext(429, 500);
+        await App.AdvanceAsync("P5D");
 
-        var notification = Assert.Single((await Referrals.GetAsync(_app.Client(SesApp.ProviderAKey), $"/api/journeys/{id}/notifications")).EnumerateArray());
+        var notification = Assert.Single((await Referrals.GetAsync(App.Client(SesApp.ProviderAKey), $"/api/journeys/{id}/notifications")).EnumerateArray());
         Assert.Equal("ucpr1-chase", notification.GetProperty("template").GetString());
         Assert.Equal("sent", notification.GetProperty("status").GetString());
         Assert.Equal(3, notification.GetProperty("attempts").GetInt32());
-        Assert.Equal(3, _sendGrid.Requests);
-        Assert.Equal("Bearer SG.test-key", Assert.Single(_sendGrid.Accepted).Authorization);
+        Assert.Equal(3, SendGrid.Requests);
+        Assert.Equal("Bearer SG.test-key", Assert.Single(SendGrid.Accepted).Authorization);
     }
 
     [Fact]
     public async Task A_notification_that_keeps_failing_is_marked_failed_after_the_last_attempt()
     {
         var id = Referrals.NewId();
-        await Referrals.CreateAsync(_app.Client(SesApp.ReferralKey), Referrals.Body(id));
-        _sendGrid.FailNext(500, 500, 500, 500, 500);
-        await _app.AdvanceAsync("P5D");
+        await Referrals.CreateAsync(App.Client(SesApp.ReferralKey), Referrals.Body(id));
+        SendGrid.FailNext(500, 500, 500, 500, 500);
+        await App.AdvanceAsync("P5D");
 
-        var notification = Assert.Single(await _app.Service<Ses.Infrastructure.Journeys.JourneyStore>().NotificationsAsync(id));
+        var notification = Assert.Single(await App.Service<Ses.Infrastructure.Journeys.JourneyStore>().NotificationsAsync(id));
         Assert.Equal(Notification.Failed, notification.Status);
         Assert.Equal(5, notification.Attempts);
-        Assert.Empty(_sendGrid.Accepted);
+        Assert.Empty(SendGrid.Accepted);
     }
 
     [Fact]
