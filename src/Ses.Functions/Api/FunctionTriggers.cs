@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Ses.Infrastructure.Outbox;
 using Ses.Infrastructure.Timers;
 
@@ -9,7 +10,11 @@ namespace Ses.Functions.Api;
 /// </summary>
 public static class FunctionTriggers
 {
-    public sealed record InvocationResult(Dictionary<string, object?> Outputs, IReadOnlyList<string> Logs, object? ReturnValue);
+    /// <summary>The custom handler response payload, with the host's own (PascalCase) names.</summary>
+    public sealed record InvocationResult(
+        [property: JsonPropertyName("Outputs")] Dictionary<string, object?> Outputs,
+        [property: JsonPropertyName("Logs")] IReadOnlyList<string> Logs,
+        [property: JsonPropertyName("ReturnValue")] object? ReturnValue);
 
     public static void MapFunctionTriggers(this IEndpointRouteBuilder app)
     {
