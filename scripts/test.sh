@@ -5,6 +5,12 @@ cd "$(dirname "$0")/.."
 source scripts/azurite.sh
 
 azurite_install
+# The dashboard tests drive Debian's Chromium with Playwright (Playwright's own browser download is not used).
+if [ -z "${SES_CHROMIUM:-}" ] && ! command -v chromium >/dev/null 2>&1; then
+  echo "Installing Chromium (Debian package) for the dashboard tests..."
+  sudo_cmd=""; [ "$(id -u)" = 0 ] || sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq && $sudo_cmd apt-get install -y -qq chromium >/dev/null
+fi
 blob=$(free_port); queue=$(free_port); table=$(free_port)
 AZURITE_LOG="${TMPDIR:-/tmp}/ses-azurite-test.log"
 trap azurite_stop EXIT
