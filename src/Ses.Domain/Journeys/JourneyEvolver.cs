@@ -31,7 +31,8 @@ public static class JourneyEvolver
         (_, TimerFired f) => Replace(state, f.Kind, f.Due, d => d with { Fired = [.. d.Fired, f.Step] }),
         (_, OutcomeDecided { Outcome: Outcome.Short } o) => state with { ShortOutcome = o.Decision },
         (_, OutcomeDecided o) => state with { SustainedOutcome = o.Decision },
-        (_, NotificationRequested or TaskCreated or WarningRaised) => state,
+        (_, TaskCreated t) => state with { Tasks = [.. state.Tasks, t] },
+        (_, NotificationRequested or WarningRaised) => state,
         _ => throw new InvalidOperationException($"Unknown event {e.GetType().Name}."),
     };
 

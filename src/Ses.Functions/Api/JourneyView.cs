@@ -10,6 +10,9 @@ namespace Ses.Functions.Api;
 
 public sealed record DeadlineView(string Kind, DateOnly Due, string State, DateTimeOffset? DueAt, DateOnly? SettledOn);
 
+/// <summary>Work the journey asks of a person; texts never carry personal data.</summary>
+public sealed record TaskView(string Task, string Detail);
+
 public sealed record OutcomeView(string State, DateOnly? On, string? Reason);
 
 public sealed record OutcomesView(OutcomeView Short, OutcomeView Sustained);
@@ -18,7 +21,7 @@ public sealed record OutcomesView(OutcomeView Short, OutcomeView Sustained);
 public sealed record JourneyView(
     string JourneyId, string ReferralId, bool UniversalCredit, string Channel, string Provider, string Region,
     DateOnly ReferralDate, string Phase, string? Closure, string? ClosureReason, int Version, bool Restricted, bool Mappa,
-    IReadOnlyList<DeadlineView> Deadlines, OutcomesView? Outcomes, DeadlineView? NextDeadline, Referral? Referral)
+    IReadOnlyList<DeadlineView> Deadlines, OutcomesView? Outcomes, DeadlineView? NextDeadline, IReadOnlyList<TaskView> Tasks, Referral? Referral)
 {
     /// <summary>Answers to POST events only: false when the <c>eventId</c> was already applied.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
@@ -38,6 +41,7 @@ public sealed record JourneyView(
             j.Deadlines.Select(Of).ToArray(),
             full ? new OutcomesView(Of(j.ShortOutcome), Of(j.SustainedOutcome)) : null,
             j.NextDeadline is { } next ? Of(next) : null,
+            j.Tasks.Select(t => new TaskView(t.Task, t.Detail)).ToArray(),
             full ? j.Referral : null);
     }
 

@@ -28,6 +28,21 @@ public sealed class ProtectionTests
         Assert.Contains("Quernsby", officer);
     }
 
+    [Fact] // 13.76-13.78, SPEC 4.1: SCR forms go to the nominated officer by secure means, never by email
+    public async Task An_SCR_journey_sends_no_external_email_and_tasks_the_nominated_officer()
+    {
+        await using var app = new SesApp(new DateTimeOffset(2026, 3, 2, 8, 0, 0, TimeSpan.Zero));
+        var id = Referrals.NewId();
+        await Referrals.CreateAsync(app.Client(SesApp.ReferralKey), Referrals.Body(id, channel: "scr"));
+        await app.AdvanceAsync("P5D");
+
+        var notifications = await Referrals.GetAsync(app.Client(SesApp.OperatorKey), $"/api/journeys/{id}/notifications");
+        Assert.DoesNotContain(notifications.EnumerateArray(), n => n.GetProperty("to").EnumerateArray().Any(t => t.GetString()!.Contains("jcp.example")));
+        var journey = await Referrals.GetAsync(app.Client(SesApp.OfficerKey), $"/api/journeys/{id}");
+        Assert.Contains(journey.GetProperty("tasks").EnumerateArray(), t => t.GetProperty("task").GetString() == "nominated-officer");
+        Assert.True(journey.GetProperty("restricted").GetBoolean());
+    }
+
     [Fact] // SPEC 6: no NINO, name, address or phone number in logs
     public async Task The_logs_of_a_whole_journey_hold_no_personal_data()
     {
