@@ -16,7 +16,8 @@ public static partial class AdminEndpoints
         var clock = api.MapGroup("/admin/clock").RequireAuthorization(Policies.Operator).WithTags("Admin");
         clock.MapGet("/", (IServiceProvider services) =>
             services.GetService<ClockService>() is { } c ? Results.Ok(new ClockView(c.Now, "virtual")) : NotVirtual());
-        clock.MapPost("/", MoveAsync);
+        clock.MapPost("/", MoveAsync).Produces<ClockView>().ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
     }
 
     private static async Task<IResult> MoveAsync(HttpRequest request, IServiceProvider services, CancellationToken ct)

@@ -9,8 +9,11 @@ public static class DocumentEndpoints
 {
     public static void MapDocuments(this IEndpointRouteBuilder api)
     {
-        api.MapPost("/journeys/{id}/documents", UploadAsync).RequireAuthorization(Policies.Documents).DisableAntiforgery().WithTags("Documents");
-        api.MapGet("/journeys/{id}/documents", ListAsync).RequireAuthorization(Policies.Documents).WithTags("Documents");
+        api.MapPost("/journeys/{id}/documents", UploadAsync).RequireAuthorization(Policies.Documents).DisableAntiforgery().WithTags("Documents")
+            .Accepts<IFormFile>("multipart/form-data").Produces<DocumentInfo>(StatusCodes.Status201Created).ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+        api.MapGet("/journeys/{id}/documents", ListAsync).RequireAuthorization(Policies.Documents).WithTags("Documents")
+            .Produces<DocumentInfo[]>().ProducesProblem(StatusCodes.Status404NotFound);
     }
 
     private static async Task<IResult> UploadAsync(
@@ -27,6 +30,10 @@ public static class DocumentEndpoints
         try
         {
             form = await request.ReadFormAsync(ct);
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return TooLarge();
         }
         catch (Exception ex) when (ex is InvalidDataException or IOException or BadHttpRequestException)
         {

@@ -9,7 +9,10 @@ namespace Ses.Functions.Api;
 public static class EventEndpoints
 {
     public static void MapEvents(this IEndpointRouteBuilder api) =>
-        api.MapPost("/journeys/{id}/events", RecordAsync).RequireAuthorization(Policies.WriteJourneys).WithTags("Journeys");
+        api.MapPost("/journeys/{id}/events", RecordAsync).RequireAuthorization(Policies.WriteJourneys).WithTags("Journeys")
+            .Accepts<ReportedEvent>("application/json")
+            .Produces<JourneyView>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
 
     private static async Task<IResult> RecordAsync(string id, HttpRequest request, JourneyStore store, JourneyEngine engine, CancellationToken ct)
     {

@@ -7,18 +7,24 @@ using Ses.Infrastructure.Journeys;
 
 namespace Ses.Functions.Api;
 
+/// <summary>POST /api/journeys/{id}/terminate: why an operator closes the journey.</summary>
+public sealed record TerminateRequest(string Reason);
+
 /// <summary>Reading journeys, their history and emails; terminate and purge for operators (SPEC 5).</summary>
 public static class JourneyEndpoints
 {
     public static void MapJourneys(this IEndpointRouteBuilder api)
     {
         var journeys = api.MapGroup("/journeys").WithTags("Journeys");
-        journeys.MapGet("/", ListAsync).RequireAuthorization(Policies.ReadJourneys);
-        journeys.MapGet("/{id}", GetAsync).RequireAuthorization(Policies.ReadJourneys);
-        journeys.MapGet("/{id}/history", HistoryAsync).RequireAuthorization(Policies.ReadJourneys);
-        journeys.MapGet("/{id}/notifications", NotificationsAsync).RequireAuthorization(Policies.ReadJourneys);
-        journeys.MapPost("/{id}/terminate", TerminateAsync).RequireAuthorization(Policies.Operator);
-        journeys.MapDelete("/{id}", PurgeAsync).RequireAuthorization(Policies.Operator);
+        journeys.MapGet("/", ListAsync).RequireAuthorization(Policies.ReadJourneys).Produces<JourneyPage>().ProducesValidationProblem();
+        journeys.MapGet("/{id}", GetAsync).RequireAuthorization(Policies.ReadJourneys).Produces<JourneyView>().ProducesProblem(StatusCodes.Status404NotFound);
+        journeys.MapGet("/{id}/history", HistoryAsync).RequireAuthorization(Policies.ReadJourneys).Produces<HistoryView[]>().ProducesProblem(StatusCodes.Status404NotFound);
+        journeys.MapGet("/{id}/notifications", NotificationsAsync).RequireAuthorization(Policies.ReadJourneys)
+            .Produces<Ses.Infrastructure.Outbox.Notification[]>().ProducesProblem(StatusCodes.Status404NotFound);
+        journeys.MapPost("/{id}/terminate", TerminateAsync).RequireAuthorization(Policies.Operator)
+            .Accepts<TerminateRequest>("application/json").Produces<JourneyView>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict);
+        journeys.MapDelete("/{id}", PurgeAsync).RequireAuthorization(Policies.Operator)
+            .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
     }
 
     private static async Task<IResult> GetAsync(string id, HttpContext context, JourneyStore store, CancellationToken ct)

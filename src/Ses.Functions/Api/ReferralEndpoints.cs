@@ -15,7 +15,10 @@ namespace Ses.Functions.Api;
 public static class ReferralEndpoints
 {
     public static void MapReferrals(this IEndpointRouteBuilder api) =>
-        api.MapPost("/referrals", CreateAsync).RequireAuthorization(Policies.Intake).WithTags("Referrals");
+        api.MapPost("/referrals", CreateAsync).RequireAuthorization(Policies.Intake).WithTags("Referrals")
+            .Accepts<ReferralInput>("application/json")
+            .Produces<JourneyView>(StatusCodes.Status201Created).Produces<JourneyView>()
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
 
     private static async Task<IResult> CreateAsync(
         HttpRequest request, JourneyEngine engine, TimeProvider time, IReadOnlyDictionary<string, ProviderOptions> providers, CancellationToken ct)

@@ -11,7 +11,8 @@ namespace Ses.Functions.Api;
 public static class ReportEndpoints
 {
     public static void MapReports(this IEndpointRouteBuilder api) =>
-        api.MapGet("/reports/statistics", StatisticsAsync).RequireAuthorization(Policies.Operator).WithTags("Reports");
+        api.MapGet("/reports/statistics", StatisticsAsync).RequireAuthorization(Policies.Operator).WithTags("Reports")
+            .Produces<StatisticsReport>().Produces<string>(StatusCodes.Status200OK, "text/csv").ProducesValidationProblem();
 
     private static async Task<IResult> StatisticsAsync(
         JourneyStore store, TimeProvider time, string? asOf, string? format, string? rounding, CancellationToken ct)

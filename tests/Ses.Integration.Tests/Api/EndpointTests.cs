@@ -169,6 +169,11 @@ public sealed class EndpointTests(SharedApp shared)
         var paths = doc.GetProperty("paths");
         Assert.True(paths.TryGetProperty("/api/referrals", out _));
         Assert.True(paths.TryGetProperty("/api/journeys/{id}/events", out _));
+        Assert.True(paths.GetProperty("/api/referrals").GetProperty("post").TryGetProperty("requestBody", out _));
+        var key = doc.GetProperty("components").GetProperty("securitySchemes").GetProperty("FunctionsKey");
+        Assert.Equal("x-functions-key", key.GetProperty("name").GetString());
+        var page = await _app.CreateClient().GetAsync("/scalar/v1");
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
     }
 
     private static MultipartFormDataContent Upload(string kind, string contentType, string name)
