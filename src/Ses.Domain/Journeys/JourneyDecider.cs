@@ -17,7 +17,9 @@ public static partial class JourneyDecider
         (FireTimer c, not null) => Fire(state, c),
         (_, { Phase: Phase.Closed }) => Decision.Reject(
             RejectionKind.NotAllowed, $"The journey is closed ({Kebab.Of(state.Closure ?? Closure.Terminated)}): nothing more can be recorded."),
-        (RecordEvent c, not null) when c.EventId is not null && state.EventIds.Contains(c.EventId) => Decision.Nothing,
+        (RecordEvent c, not null) when EventKeys.Find(state, c.EventId) is { } key => key == EventKeys.Of(c.EventId!, c.Event)
+            ? Decision.Nothing
+            : Decision.Reject(RejectionKind.Conflict, $"eventId '{c.EventId}' was already used for a different event."),
         (RecordEvent c, not null) when !AllowedEvents.Allows(state, c.Event) => Decision.Reject(
             RejectionKind.NotAllowed,
             $"'{c.Event.Type}' is not allowed while the journey is {Kebab.Of(state.Phase)}.",

@@ -71,6 +71,15 @@ public sealed class ReferralDeadlineTests
         Assert.Empty(spec.Last.Events);
     }
 
+    [Fact] // an idempotency key identifies one event: a repeat is nothing, a different event under it is refused
+    public void The_same_eventId_with_the_same_event_is_a_no_op_and_with_another_event_a_conflict()
+    {
+        var spec = new JourneySpec().Given(Referral()).Given(new Ucpr1Received(new DateOnly(2026, 3, 3)), At(2026, 3, 3), "e1");
+        spec.When(new Ucpr1Received(new DateOnly(2026, 3, 3)), At(2026, 3, 4), "e1").ThenAccepted();
+        Assert.Empty(spec.Last.Events);
+        spec.When(new PrapAcknowledged(new DateOnly(2026, 3, 3)), At(2026, 3, 4), "e1").ThenRejected(RejectionKind.Conflict);
+    }
+
     [Fact]
     public void A_timer_delivered_twice_fires_once()
     {

@@ -29,8 +29,8 @@ public sealed class ConcurrencyTests : IAsyncLifetime
         var history = await Referrals.GetAsync(staff, $"/api/journeys/{id}/history");
         var reported = history.EnumerateArray().Where(h => h.GetProperty("kind").GetString() == "event-reported:prap-acknowledged").ToArray();
         Assert.Equal(50, reported.Length);
-        Assert.Equal(Enumerable.Range(0, 50).Select(i => $"ack-{i}").Order(),
-            reported.Select(h => h.GetProperty("data").GetProperty("eventId").GetString()).Order());
+        Assert.Equal(Enumerable.Range(0, 50).Select(i => $"ack-{i}").Order(StringComparer.Ordinal),
+            reported.Select(h => h.GetProperty("data").GetProperty("eventId").GetString()).Order(StringComparer.Ordinal));
         Assert.Equal(Enumerable.Range(1, 51), history.EnumerateArray().Select(h => h.GetProperty("version").GetInt32()).Distinct());
     }
 
@@ -50,6 +50,11 @@ public sealed class ConcurrencyTests : IAsyncLifetime
         Assert.Equal(2, again.GetProperty("version").GetInt32());
         var notifications = await Referrals.GetAsync(staff, $"/api/journeys/{id}/notifications");
         Assert.Single(notifications.EnumerateArray(), n => n.GetProperty("template").GetString() == "uc452-part6");
+
+        var reused = await Referrals.EventAsync(staff, id,
+            new { type = "ucpr1-received", eventId = "ia-once", occurredOn = "2026-03-02" }, System.Net.HttpStatusCode.Conflict);
+        Assert.Contains("ia-once", reused.GetProperty("detail").GetString());
+        Assert.Equal(2, (await Referrals.GetAsync(staff, $"/api/journeys/{id}")).GetProperty("version").GetInt32());
     }
 
     [Fact]
