@@ -56,8 +56,12 @@ public static class DocumentEndpoints
 
     private static async Task<IResult> ListAsync(string id, HttpContext context, JourneyStore store, DocumentStore documents, CancellationToken ct)
     {
-        var (_, error) = await JourneyAccess.LoadAsync(store, id, context, ct);
-        return error ?? TypedResults.Ok(await documents.ListAsync(id, ct));
+        var (stored, error) = await JourneyAccess.LoadAsync(store, id, context, ct);
+        if (error is not null) return error;
+        var list = await documents.ListAsync(id, ct);
+        // File names can carry a name; on restricted records only nominated officers see them (13.71, 13.76-13.78).
+        var full = !stored!.Journey.Restricted || Caller.From(context.User).SeesRestricted;
+        return TypedResults.Ok(full ? list : list.Select(d => d with { FileName = "" }).ToArray());
     }
 
     private static IResult TooLarge() => Problems.Status(413, "The document is too large.", $"At most {DocumentRules.MaxBytes / (1024 * 1024)} MiB.");

@@ -26,6 +26,17 @@ public sealed class ProtectionTests
         }
         var officer = await (await app.Client(SesApp.OfficerKey).GetAsync($"/api/journeys/{id}")).Content.ReadAsStringAsync();
         Assert.Contains("Quernsby", officer);
+
+        var upload = new MultipartFormDataContent { { new StringContent("ucpr1"), "kind" } };
+        var file = new ByteArrayContent("%PDF-1.4"u8.ToArray());
+        file.Headers.ContentType = new("application/pdf");
+        upload.Add(file, "file", "ucpr1-quernsby.pdf");
+        Assert.Equal(HttpStatusCode.Created, (await app.Client(SesApp.ProviderAKey).PostAsync($"/api/journeys/{id}/documents", upload)).StatusCode);
+        var forProvider = await (await app.Client(SesApp.ProviderAKey).GetAsync($"/api/journeys/{id}/documents")).Content.ReadAsStringAsync();
+        Assert.DoesNotContain("quernsby", forProvider, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("ucpr1", forProvider);
+        var forOfficer = await (await app.Client(SesApp.OfficerKey).GetAsync($"/api/journeys/{id}/documents")).Content.ReadAsStringAsync();
+        Assert.Contains("ucpr1-quernsby.pdf", forOfficer);
     }
 
     [Fact] // 13.76-13.78, SPEC 4.1: SCR forms go to the nominated officer by secure means, never by email

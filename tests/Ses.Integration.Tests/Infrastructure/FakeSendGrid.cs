@@ -44,6 +44,25 @@ public sealed class FakeSendGrid : IAsyncDisposable
         foreach (var s in statuses) _failures.Enqueue(s);
     }
 
+    /// <summary>Completes once at least <paramref name="count"/> emails have been accepted.</summary>
+    public Task WaitForAcceptedAsync(int count, TimeSpan timeout)
+    {
+        var waiter = new Waiter(count);
+        lock (_waiters)
+        {
+            if (Accepted.Count >= count) return Task.CompletedTask;
+            _waiters.Add(waiter);
+        }
+        return waiter.Done.Task.WaitAsync(timeout);
+    }
+
+    private sealed record Waiter(int Count)
+    {
+        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    private readonly List<Waiter> _waiters = [];
+
     public IReadOnlyList<Received> For(string notificationId) => Accepted.Where(r => r.NotificationId == notificationId).ToArray();
 
     private async Task<IResult> HandleAsync(HttpRequest request)
@@ -58,6 +77,14 @@ public sealed class FakeSendGrid : IAsyncDisposable
             : personalization.TryGetProperty("custom_args", out var pargs) ? pargs.GetProperty("notificationId").GetString()! : "";
         var body = root.GetProperty("content")[0].GetProperty("value").GetString()!;
         Accepted.Enqueue(new Received(id, to, root.GetProperty("subject").GetString()!, body, request.Headers.Authorization.ToString()));
+        lock (_waiters)
+        {
+            foreach (var waiter in _waiters.Where(w => Accepted.Count >= w.Count).ToArray())
+            {
+                waiter.Done.TrySetResult();
+                _waiters.Remove(waiter);
+            }
+        }
         return Results.StatusCode(202);
     }
 

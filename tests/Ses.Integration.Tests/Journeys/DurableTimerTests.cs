@@ -72,7 +72,7 @@ public sealed class DurableTimerTests : IAsyncLifetime
             {
                 while (!dying.IsCancellationRequested) await sender.RunOnceAsync(dying.Token);
             });
-            await WaitUntilAsync(() => _sendGrid.Accepted.Count >= 50);
+            await _sendGrid.WaitForAcceptedAsync(50, TimeSpan.FromSeconds(60));
             await dying.CancelAsync();
             try
             {
@@ -123,16 +123,5 @@ public sealed class DurableTimerTests : IAsyncLifetime
         Assert.Equal(new DateTimeOffset(2026, 3, 6, 9, 0, 0, TimeSpan.Zero), fired[0].At);
         Assert.Equal(new DateTimeOffset(2026, 3, 12, 9, 0, 0, TimeSpan.Zero), fired[1].At);
         Assert.Equal(new DateTimeOffset(2026, 3, 17, 0, 0, 0, TimeSpan.Zero), fired[2].At);
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("The first host never got going.");
-            await Task.Yield();
-            await Task.Delay(1);
-        }
     }
 }
