@@ -40,30 +40,39 @@ public static partial class JourneyDecider
     /// <summary>The outcome checkpoints (6.02, 6.03): decisions are recorded with their reason and never change.</summary>
     private static IEnumerable<JourneyEvent> Checkpoint(Journey state, Deadline deadline, TimerFired fired, DateOnly today)
     {
-        var facts = state.Employment!;
-        if (deadline.Kind == DeadlineKind.ShortOutcome)
-        {
-            var decision = OutcomeRules.DecideShort(facts, deadline.Due);
-            if (decision.State == OutcomeState.Pending) return [fired];
-            var effects = new List<JourneyEvent> { fired, new DeadlineSettled(deadline.Kind, deadline.Due, DeadlineState.Met, today), new OutcomeDecided(Outcome.Short, decision) };
-            if (decision.State == OutcomeState.Achieved) return [.. effects, Notify(state, "outcome-decided", Audience.ProviderClaims, deadline)];
-            effects.Add(new OutcomeDecided(Outcome.Sustained, OutcomeDecision.NotAchieved("The short job outcome was not achieved (6.03).")));
-            return [.. effects, .. CancelRest(state, deadline, today), new PhaseChanged(Phase.Closed, Closure.OutcomeComplete)];
-        }
-        var sustained = OutcomeRules.DecideSustained(facts, state.ShortOutcome, deadline.Due);
+        if (deadline.Kind == DeadlineKind.ShortOutcome) return [fired, .. ShortCheckpoint(state, deadline, today)];
+        // The short outcome is always decided first (6.03). When both checkpoints are overdue at once (a host was down,
+        // or the job start was recorded late) the sustained timer may come first: decide the short outcome here too.
+        var first = state.Pending(DeadlineKind.ShortOutcome) is { } shortDeadline ? ShortCheckpoint(state, shortDeadline, today).ToArray() : [];
+        var current = JourneyEvolver.Fold(first, state)!;
+        if (current.Phase == Phase.Closed) return [fired, .. first];
+        var facts = current.Employment!;
+        var sustained = OutcomeRules.DecideSustained(facts, current.ShortOutcome, deadline.Due);
         if (sustained.State == OutcomeState.Pending)
         {
             var next = OutcomeRules.NextSustainedCheck(facts);
-            return next > deadline.Due ? [fired, new DeadlineScheduled(deadline.Kind, next)] : [fired];
+            return next > deadline.Due ? [fired, .. first, new DeadlineScheduled(deadline.Kind, next)] : [fired, .. first];
         }
         return [
             fired,
+            .. first,
             new DeadlineSettled(deadline.Kind, deadline.Due, DeadlineState.Met, today),
             new OutcomeDecided(Outcome.Sustained, sustained),
-            .. sustained.State == OutcomeState.Achieved ? [Notify(state, "outcome-decided", Audience.ProviderClaims, deadline)] : Array.Empty<JourneyEvent>(),
-            .. CancelRest(state, deadline, today),
+            .. sustained.State == OutcomeState.Achieved ? [Notify(current, "outcome-decided", Audience.ProviderClaims, deadline)] : Array.Empty<JourneyEvent>(),
+            .. CancelRest(current, deadline, today),
             new PhaseChanged(Phase.Closed, Closure.OutcomeComplete),
         ];
+    }
+
+    /// <summary>6.02: the short outcome at job start + 13 weeks; not achieved means no sustained outcome either (6.03).</summary>
+    private static IEnumerable<JourneyEvent> ShortCheckpoint(Journey state, Deadline deadline, DateOnly today)
+    {
+        var decision = OutcomeRules.DecideShort(state.Employment!, deadline.Due);
+        if (decision.State == OutcomeState.Pending) return [];
+        var effects = new List<JourneyEvent> { new DeadlineSettled(deadline.Kind, deadline.Due, DeadlineState.Met, today), new OutcomeDecided(Outcome.Short, decision) };
+        if (decision.State == OutcomeState.Achieved) return [.. effects, Notify(state, "outcome-decided", Audience.ProviderClaims, deadline)];
+        effects.Add(new OutcomeDecided(Outcome.Sustained, OutcomeDecision.NotAchieved("The short job outcome was not achieved (6.03).")));
+        return [.. effects, .. CancelRest(state, deadline, today), new PhaseChanged(Phase.Closed, Closure.OutcomeComplete)];
     }
 
     private static IEnumerable<JourneyEvent> CancelRest(Journey state, Deadline settled, DateOnly today) =>

@@ -29,9 +29,14 @@ public sealed class TimerDispatcher(
             if (due.Count == 0) return fired;
             var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.Parallelism, CancellationToken = ct };
             var claimed = 0;
-            await Parallel.ForEachAsync(due, parallel, async (timer, token) =>
+            // Journeys in parallel; each journey's timers one after another, in the order they were due.
+            var perJourney = due.GroupBy(t => t.JourneyId).Select(g => g.OrderBy(t => t.FireAt).ToArray());
+            await Parallel.ForEachAsync(perJourney, parallel, async (timersOfJourney, token) =>
             {
-                if (await FireAsync(timer, now, token)) Interlocked.Increment(ref claimed);
+                foreach (var timer in timersOfJourney)
+                {
+                    if (await FireAsync(timer, now, token)) Interlocked.Increment(ref claimed);
+                }
             });
             fired += claimed;
             if (claimed == 0) return fired; // the rest belong to other hosts for now

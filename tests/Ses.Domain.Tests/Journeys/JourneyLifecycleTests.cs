@@ -159,6 +159,20 @@ public sealed class JourneyLifecycleTests
         Assert.Equal(new DateOnly(2026, 11, 23), spec.State.SustainedOutcome.On);
     }
 
+    [Fact] // 6.03: the short outcome is decided first even when the sustained timer arrives first (both overdue)
+    public void A_sustained_checkpoint_that_fires_before_the_short_one_decides_both_in_order()
+    {
+        var spec = OnProvision().Given(new LeftEarly(new DateOnly(2026, 5, 8)), At(2026, 5, 8))
+            .Given(new JobStarted(new DateOnly(2026, 5, 11), 20), At(2026, 5, 11))
+            .Fire(DeadlineKind.SustainedOutcome, at: At(2026, 12, 1));
+        Assert.Equal(new DateOnly(2026, 8, 10), spec.State.ShortOutcome.On);
+        Assert.Equal(new DateOnly(2026, 11, 9), spec.State.SustainedOutcome.On);
+        Assert.Equal(new[] { "outcome-decided", "outcome-decided" }, spec.Emails);
+        Assert.Equal(Closure.OutcomeComplete, spec.State.Closure);
+        spec.Fire(DeadlineKind.ShortOutcome, at: At(2026, 12, 1));
+        Assert.Empty(spec.Last.Events);
+    }
+
     [Fact] // 6.02, 6.03: no short outcome means no sustained outcome either
     public void Hours_below_sixteen_lose_both_outcomes_at_the_short_checkpoint()
     {

@@ -108,6 +108,30 @@ public sealed class DurableTimerTests : IAsyncLifetime
         Assert.Equal(200, _sendGrid.Accepted.Count);
     }
 
+    [Fact] // after an outage every overdue timer fires in one pass, each journey's in the order they were due
+    public async Task Overdue_checkpoints_fire_in_order_in_one_dispatcher_pass()
+    {
+        await using var app = new SesApp(new DateTimeOffset(2027, 1, 15, 12, 0, 0, TimeSpan.Zero), _sendGrid.BaseUrl);
+        var id = Referrals.NewId();
+        var staff = app.Client(SesApp.ProviderAKey);
+        await Referrals.CreateAsync(app.Client(SesApp.ReferralKey), Referrals.Body(id));
+        await Referrals.EventAsync(staff, id, new { type = "initial-assessment-held", occurredOn = "2026-03-03", recommendation = "main" });
+        await Referrals.EventAsync(staff, id, new { type = "started", startOn = "2026-03-04" });
+        await Referrals.EventAsync(staff, id, new { type = "left-early", leftOn = "2026-05-08" });
+        await Referrals.EventAsync(staff, id, new { type = "job-started", startOn = "2026-05-11", hoursPerWeek = 25 });
+
+        await app.Service<TimerDispatcher>().RunDueAsync();
+
+        var journey = (await app.Service<JourneyStore>().GetAsync(id))!.Journey;
+        Assert.Equal(new DateOnly(2026, 8, 10), journey.ShortOutcome.On);
+        Assert.Equal(new DateOnly(2026, 11, 9), journey.SustainedOutcome.On);
+        Assert.Equal(Closure.OutcomeComplete, journey.Closure);
+        var history = new List<HistoryEntry>();
+        await foreach (var h in app.Service<JourneyStore>().HistoryAsync(id)) history.Add(h);
+        var decided = history.Select(h => h.Event).OfType<OutcomeDecided>().Select(o => o.Outcome).ToArray();
+        Assert.Equal(new[] { Outcome.Short, Outcome.Sustained }, decided);
+    }
+
     [Fact]
     public async Task Timers_fire_in_order_at_their_own_London_time_when_the_clock_jumps()
     {
