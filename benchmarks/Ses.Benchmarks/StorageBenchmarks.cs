@@ -1,6 +1,5 @@
 using Azure.Data.Tables;
 using BenchmarkDotNet.Attributes;
-using Microsoft.Extensions.Logging.Abstractions;
 using Ses.Domain.Calendar;
 using Ses.Domain.Journeys;
 using Ses.Domain.Referrals;
@@ -46,7 +45,6 @@ public class StorageBenchmarks
         await _raw.CreateIfNotExistsAsync();
         _rawEntity = JourneyRows.State(state.Journey, null, DateTimeOffset.UtcNow);
         await _raw.UpsertEntityAsync(_rawEntity);
-        _ = NullLogger.Instance;
     }
 
     [Benchmark(Baseline = true, Description = "raw SDK: read + replace state row")]

@@ -44,7 +44,7 @@ public static class SesServices
             var options = sp.GetRequiredService<SendGridOptions>();
             return string.IsNullOrWhiteSpace(options.ApiKey)
                 ? new BlobKeepingEmailSender(sp.GetRequiredService<StorageClients>(), options)
-                : new SendGridEmailSender(options, sp.GetRequiredService<IHttpClientFactory>().CreateClient("sendgrid"), sp.GetRequiredService<TimeProvider>());
+                : new SendGridEmailSender(options, sp.GetRequiredService<IHttpClientFactory>().CreateClient("sendgrid"));
         });
         services.AddHostedService<DispatcherService>();
         return services;

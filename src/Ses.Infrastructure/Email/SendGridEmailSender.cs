@@ -18,13 +18,13 @@ public sealed class SendGridEmailSender : IEmailSender
     private readonly SendGridOptions _options;
     private readonly ResiliencePipeline<Response> _pipeline;
 
-    public SendGridEmailSender(SendGridOptions options, HttpClient http, TimeProvider time)
+    public SendGridEmailSender(SendGridOptions options, HttpClient http)
     {
         _options = options;
         var clientOptions = new SendGridClientOptions { ApiKey = options.ApiKey };
         if (!string.IsNullOrWhiteSpace(options.Host)) clientOptions.Host = options.Host;
         _client = new SendGridClient(http, clientOptions);
-        _pipeline = new ResiliencePipelineBuilder<Response> { TimeProvider = TimeProvider.System }
+        _pipeline = new ResiliencePipelineBuilder<Response>()
             .AddRetry(new RetryStrategyOptions<Response>
             {
                 MaxRetryAttempts = Math.Max(0, options.MaxAttempts - 1),
@@ -36,7 +36,6 @@ public sealed class SendGridEmailSender : IEmailSender
                     .HandleResult(r => r.StatusCode == HttpStatusCode.TooManyRequests || (int)r.StatusCode >= 500),
             })
             .Build();
-        _ = time;
     }
 
     public async Task<(SendResult Result, int Attempts, string? Error)> SendAsync(Notification notification, CancellationToken ct)
