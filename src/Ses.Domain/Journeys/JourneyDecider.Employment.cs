@@ -26,15 +26,24 @@ public static partial class JourneyDecider
         ]);
     }
 
-    /// <summary>6.03: breaks defer the sustained checkpoint (up to 30 weeks after the job start).</summary>
-    private static IEnumerable<JourneyEvent> Break(Journey state, EmploymentBreak e)
+    /// <summary>
+    /// A fact about the job. Breaks defer the sustained checkpoint (up to 30 weeks after the job start, 6.03). Once the short
+    /// outcome is achieved, a fact that makes the sustained outcome impossible decides it at once: "not achieved when that
+    /// cannot happen any more" (SPEC 4.6).
+    /// </summary>
+    private static IEnumerable<JourneyEvent> EmploymentFact(Journey state, ReportedEvent reported, DateOnly today)
     {
-        var facts = state.Employment!.WithBreak(new DateRange(e.FromOn, e.ToOn));
-        var next = OutcomeRules.NextSustainedCheck(facts);
-        if (state.Pending(DeadlineKind.SustainedOutcome) is { } pending && pending.Due != next)
+        var after = JourneyEvolver.Evolve(state, new EventReported(reported, null, default));
+        var facts = after.Employment!;
+        if (after.ShortOutcome.State == OutcomeState.Achieved && after.SustainedOutcome.State == OutcomeState.Pending
+            && OutcomeRules.DecideSustained(facts, after.ShortOutcome, today) is { State: OutcomeState.NotAchieved } lost)
         {
-            yield return new DeadlineScheduled(DeadlineKind.SustainedOutcome, next);
+            return [new OutcomeDecided(Outcome.Sustained, lost), .. Close(after, Closure.OutcomeComplete, null, today)];
         }
+        var next = OutcomeRules.NextSustainedCheck(facts);
+        return reported is EmploymentBreak && state.Pending(DeadlineKind.SustainedOutcome) is { } pending && pending.Due != next
+            ? [new DeadlineScheduled(DeadlineKind.SustainedOutcome, next)]
+            : [];
     }
 
     /// <summary>The outcome checkpoints (6.02, 6.03): decisions are recorded with their reason and never change.</summary>

@@ -22,8 +22,8 @@ public static partial class JourneyDecider
 
     private static Decision Effects(Journey state, ReportedEvent reported, DateOnly today, JourneyRules rules) => reported switch
     {
-        PrapAcknowledged or StrandReferralAccepted or WageIncentivePaid or JobEnded or HoursChanged or BenefitClaim
-            => Decision.Nothing,
+        PrapAcknowledged or StrandReferralAccepted => Decision.Nothing,
+        HoursChanged or EmploymentBreak or BenefitClaim or WageIncentivePaid or JobEnded => Accept(EmploymentFact(state, reported, today)),
         Ucpr1Received e => Accept(Settle(state, DeadlineKind.Ucpr1Chase, DeadlineState.Met, e.OccurredOn)),
         InitialAssessmentBooked e => Accept(Booked(state, e)),
         InitialAssessmentHeld e => Accept(Held(state, e, today)),
@@ -41,7 +41,6 @@ public static partial class JourneyDecider
         LeftEarly e => Accept(Leave(state, e.LeftOn, "uc452-part8a")), // 13.36
         Completed e => Accept(Leave(state, e.EndOn, "uc452-part8b")), // 13.37
         JobStarted e => StartJob(state, e),
-        EmploymentBreak e => Accept(Break(state, e)),
         MovedToOtherProvision => Accept(Close(state, Closure.MovedToOtherProvision, "Moved to other provision: no later outcome (6.05).", today)),
         Withdrawn e => Accept(Close(state, Closure.Withdrawn, e.Reason, today)),
         SroEligibilityConfirmed e => ConfirmSro(state, e, rules),

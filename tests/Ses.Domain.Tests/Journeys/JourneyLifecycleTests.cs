@@ -173,6 +173,31 @@ public sealed class JourneyLifecycleTests
         Assert.Empty(spec.Last.Events);
     }
 
+    [Fact] // SPEC 4.6: the sustained outcome is not achieved as soon as it cannot happen any more
+    public void A_job_ending_after_the_short_outcome_but_before_26_weeks_decides_the_sustained_outcome_at_once()
+    {
+        var spec = OnProvision().Given(new LeftEarly(new DateOnly(2026, 5, 8)), At(2026, 5, 8))
+            .Given(new JobStarted(new DateOnly(2026, 5, 11), 20), At(2026, 5, 11))
+            .Fire(DeadlineKind.ShortOutcome)
+            .When(new JobEnded(new DateOnly(2026, 9, 30)), At(2026, 10, 1)).ThenAccepted();
+        Assert.Equal(OutcomeState.Achieved, spec.State.ShortOutcome.State);
+        Assert.Equal(OutcomeState.NotAchieved, spec.State.SustainedOutcome.State);
+        Assert.Contains("2026-09-30", spec.State.SustainedOutcome.Reason);
+        Assert.Equal(Closure.OutcomeComplete, spec.State.Closure);
+        Assert.Equal(DeadlineState.Cancelled, spec.Deadline(DeadlineKind.SustainedOutcome).State);
+    }
+
+    [Fact] // 6.03: breaks within 28 days only defer; the outcome stays open
+    public void A_short_break_after_the_short_outcome_leaves_the_sustained_outcome_pending()
+    {
+        var spec = OnProvision().Given(new LeftEarly(new DateOnly(2026, 5, 8)), At(2026, 5, 8))
+            .Given(new JobStarted(new DateOnly(2026, 5, 11), 20), At(2026, 5, 11))
+            .Fire(DeadlineKind.ShortOutcome)
+            .Given(new EmploymentBreak(new DateOnly(2026, 9, 1), new DateOnly(2026, 9, 28)), At(2026, 9, 29));
+        Assert.Equal(OutcomeState.Pending, spec.State.SustainedOutcome.State);
+        Assert.Equal(Phase.InWork, spec.State.Phase);
+    }
+
     [Fact] // 6.02, 6.03: no short outcome means no sustained outcome either
     public void Hours_below_sixteen_lose_both_outcomes_at_the_short_checkpoint()
     {
