@@ -27,6 +27,27 @@ public sealed class HostingTests
         Assert.Equal(new DateTimeOffset(2026, 3, 16, 8, 0, 0, TimeSpan.Zero), moved.GetProperty("now").GetDateTimeOffset());
     }
 
+    [Fact] // SPEC 5: GET /api/journeys?overdue=true&dueBefore=
+    public async Task Journeys_with_a_missed_deadline_are_listed_as_overdue_and_filtered_by_next_due_date()
+    {
+        await using var app = new SesApp();
+        var uc = Referrals.NewId();
+        var other = Referrals.NewId(universalCredit: false);
+        await Referrals.CreateAsync(app.Client(SesApp.ReferralKey), Referrals.Body(uc));
+        await Referrals.CreateAsync(app.Client(SesApp.ReferralKey), Referrals.Body(other, benefit: "ESA"));
+        await app.AdvanceAsync("P5D"); // the UC referral's UCPR1 chase is missed; the other has no chase
+        var ops = app.Client(SesApp.OperatorKey);
+
+        var overdue = await Referrals.GetAsync(ops, "/api/journeys?overdue=true");
+        Assert.Equal([uc], overdue.GetProperty("items").EnumerateArray().Select(j => j.GetProperty("journeyId").GetString()));
+        var dueSoon = await Referrals.GetAsync(ops, "/api/journeys?dueBefore=2026-03-17");
+        Assert.Equal(2, dueSoon.GetProperty("items").GetArrayLength()); // both first meetings are due on 16 March
+        var none = await Referrals.GetAsync(ops, "/api/journeys?dueBefore=2026-03-16");
+        Assert.Equal(0, none.GetProperty("items").GetArrayLength());
+        Assert.Equal(HttpStatusCode.BadRequest, (await ops.GetAsync("/api/journeys?dueBefore=soon")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await ops.GetAsync("/api/journeys?pageSize=0")).StatusCode);
+    }
+
     [Fact] // SPEC 3: business time never goes backwards, even across a restart
     public async Task A_restarted_host_carries_on_from_the_virtual_time_already_lived()
     {
