@@ -55,6 +55,15 @@ public sealed class FullJourneyTests : SendGridAppTest
         var versions = history.EnumerateArray().Select(h => h.GetProperty("version").GetInt32()).Distinct().ToArray();
         Assert.Equal(Enumerable.Range(1, journey.GetProperty("version").GetInt32()), versions);
         foreach (var sent in SendGrid.Accepted) AssertNoPersonalData(sent.Subject + " " + sent.Body);
+
+        // SPEC 7: the journey counts in the statistics once its start cohort has 18 months of tracking.
+        var stats = await Referrals.GetAsync(App.Client(SesApp.OperatorKey), "/api/reports/statistics?asOf=2027-12-31");
+        Assert.Equal(1, stats.GetProperty("lifetime").GetProperty("starts").GetInt32());
+        var cohort = stats.GetProperty("cohorts").EnumerateArray().Single();
+        Assert.Equal("2026-Q1", cohort.GetProperty("key").GetString());
+        Assert.Equal(100m, cohort.GetProperty("shortRate").GetDecimal());
+        Assert.Equal(100m, cohort.GetProperty("sustainedRate").GetDecimal());
+        Assert.Equal("UC", stats.GetProperty("byBenefit").EnumerateArray().Single().GetProperty("key").GetString());
     }
 
     /// <summary>13.31, SPEC 6: no names, NINO, address, phone, health or disability in external emails.</summary>
