@@ -74,8 +74,8 @@ public static class JourneyEndpoints
         var (stored, error) = await JourneyAccess.LoadAsync(store, id, context, ct);
         if (error is not null) return error;
         var full = !stored!.Journey.Restricted || Caller.From(context.User).SeesRestricted;
-        var history = new List<HistoryView>();
-        await foreach (var entry in store.HistoryAsync(id, ct)) history.Add(new HistoryView(entry.Version, entry.Kind, entry.At, full ? entry.Event : null));
+        var history = await store.HistoryAsync(id, ct)
+            .Select(entry => new HistoryView(entry.Version, entry.Kind, entry.At, full ? entry.Event : null)).ToListAsync(ct);
         return TypedResults.Ok(history);
     }
 

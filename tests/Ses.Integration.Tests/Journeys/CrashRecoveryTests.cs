@@ -25,12 +25,7 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _app.DisposeAsync();
 
-    private async Task<List<HistoryEntry>> HistoryAsync()
-    {
-        var list = new List<HistoryEntry>();
-        await foreach (var h in _app.Service<JourneyStore>().HistoryAsync(_id)) list.Add(h);
-        return list;
-    }
+    private Task<List<HistoryEntry>> HistoryAsync() => _app.Service<JourneyStore>().HistoryAsync(_id).ToListAsync().AsTask();
 
     [Fact]
     public async Task A_writer_holding_a_stale_ETag_writes_neither_state_nor_history()

@@ -47,8 +47,7 @@ public sealed class DurableTimerTests : IAsyncLifetime
         {
             var journey = (await store.GetAsync(id))!.Journey;
             Assert.Equal(DeadlineState.Missed, journey.Deadlines.Single(d => d.Kind == DeadlineKind.Ucpr1Chase).State);
-            var history = new List<HistoryEntry>();
-            await foreach (var h in store.HistoryAsync(id)) history.Add(h);
+            var history = await store.HistoryAsync(id).ToListAsync();
             Assert.Single(history, h => h.Event is TimerFired { Kind: DeadlineKind.Ucpr1Chase });
             var notification = Assert.Single(await store.NotificationsAsync(id));
             Assert.Equal(Notification.Sent, notification.Status);
@@ -126,8 +125,7 @@ public sealed class DurableTimerTests : IAsyncLifetime
         Assert.Equal(new DateOnly(2026, 8, 10), journey.ShortOutcome.On);
         Assert.Equal(new DateOnly(2026, 11, 9), journey.SustainedOutcome.On);
         Assert.Equal(Closure.OutcomeComplete, journey.Closure);
-        var history = new List<HistoryEntry>();
-        await foreach (var h in app.Service<JourneyStore>().HistoryAsync(id)) history.Add(h);
+        var history = await app.Service<JourneyStore>().HistoryAsync(id).ToListAsync();
         var decided = history.Select(h => h.Event).OfType<OutcomeDecided>().Select(o => o.Outcome).ToArray();
         Assert.Equal(new[] { Outcome.Short, Outcome.Sustained }, decided);
     }
@@ -138,8 +136,7 @@ public sealed class DurableTimerTests : IAsyncLifetime
         await using var app = new SesApp(Monday, _sendGrid.BaseUrl);
         var id = (await SeedAsync(app, 1)).Single();
         await app.AdvanceAsync("P3W");
-        var history = new List<HistoryEntry>();
-        await foreach (var h in app.Service<JourneyStore>().HistoryAsync(id)) history.Add(h);
+        var history = await app.Service<JourneyStore>().HistoryAsync(id).ToListAsync();
         var fired = history.Select(h => h.Event).OfType<TimerFired>().ToArray();
         Assert.Equal(
             new[] { (DeadlineKind.Ucpr1Chase, TimerStep.Due), (DeadlineKind.FirstMeeting, TimerStep.Reminder), (DeadlineKind.FirstMeeting, TimerStep.Due) },
