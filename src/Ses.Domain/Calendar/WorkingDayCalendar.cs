@@ -21,9 +21,6 @@ public sealed class WorkingDayCalendar
 
     public static WorkingDayCalendar FromCsv(TextReader csv) => new(BankHolidayCsv.Read(csv));
 
-    /// <summary>Only the rules: for checking the data against them.</summary>
-    public static WorkingDayCalendar RulesOnly { get; } = new([]);
-
     public IReadOnlyList<BankHoliday> HolidaysIn(Region region, int year) =>
         _data.TryGetValue((region, year), out var listed) ? listed : BankHolidayRules.Compute(region, year);
 

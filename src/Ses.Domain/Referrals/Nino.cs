@@ -39,8 +39,5 @@ public readonly record struct Nino
         return null;
     }
 
-    /// <summary>For display where the full number is not needed: the last three characters only.</summary>
-    public string Masked => "******" + Value[6..];
-
     public override string ToString() => Value;
 }
