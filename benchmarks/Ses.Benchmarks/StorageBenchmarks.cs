@@ -34,7 +34,7 @@ public class StorageBenchmarks
         var rules = JourneyRules.Default;
         var store = new JourneyStore(storage);
         _engine = new JourneyEngine(store, new TimerIndex(storage), new OutboxIndex(storage),
-            new EmailComposer(new InboxOptions(), new Dictionary<string, ProviderOptions>()), rules, new ReminderOptions(), TimeProvider.System);
+            new EmailComposer(new InboxOptions(), new Dictionary<string, ProviderOptions>()), rules, new ReminderOptions(), TimeProvider.System, RealClock.System);
         Nino.TryParse("JG103759A", out var nino, out _);
         var participant = new Participant("Ms", "Ada", "Example", nino, null, null, null, null, null, true, Benefit.Uc, 0, null, null);
         var referral = new Referral(JourneyId, "SES-MAIN", new DateOnly(2026, 3, 2), "prov-a", Region.EnglandAndWales, Channel.Prap,

@@ -6,7 +6,11 @@ namespace Ses.Domain.Journeys;
 public abstract record JourneyCommand(DateTimeOffset Now);
 
 public sealed record ReceiveReferral(string JourneyId, Referral Referral, DateTimeOffset Now) : JourneyCommand(Now);
-public sealed record RecordEvent(ReportedEvent Event, string? EventId, DateTimeOffset Now) : JourneyCommand(Now);
+/// <summary>
+/// A reported event. <see cref="PreviousUse"/> is the fingerprint of the event already recorded under the same
+/// <c>eventId</c>, when the shell found one: idempotency is judged before any phase rule (a retry is never a 409).
+/// </summary>
+public sealed record RecordEvent(ReportedEvent Event, string? EventId, DateTimeOffset Now, string? PreviousUse = null) : JourneyCommand(Now);
 /// <summary>A durable timer firing (SPEC 4.4): an ordinary command carrying the time it fired.</summary>
 public sealed record FireTimer(DeadlineKind Kind, DateOnly Due, TimerStep Step, DateTimeOffset Now) : JourneyCommand(Now);
 public sealed record Terminate(string Reason, DateTimeOffset Now) : JourneyCommand(Now);

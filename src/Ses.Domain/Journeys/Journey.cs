@@ -37,8 +37,6 @@ public sealed record Journey
     public EmploymentFacts? Employment { get; init; }
     /// <summary>Work for people that the journey created: SPoC calls (13.31), Leaver Reports (13.01), SCR forms (13.76).</summary>
     public IReadOnlyList<TaskCreated> Tasks { get; init; } = [];
-    /// <summary>Idempotency keys of the reported events already applied, each with a fingerprint of its event (<see cref="EventKeys"/>).</summary>
-    public IReadOnlyList<string> EventIds { get; init; } = [];
     /// <summary>Bumped once per committed decision; the storage layer uses it for ordering and ETag retries.</summary>
     public int Version { get; init; }
 

@@ -15,11 +15,11 @@ public static partial class JourneyDecider
         (ReceiveReferral, not null) => Decision.Reject(RejectionKind.Conflict, "The journey already exists."),
         (_, null) => Decision.Reject(RejectionKind.Conflict, "The journey does not exist."),
         (FireTimer c, not null) => Fire(state, c),
-        (_, { Phase: Phase.Closed }) => Decision.Reject(
-            RejectionKind.NotAllowed, $"The journey is closed ({Kebab.Of(state.Closure ?? Closure.Terminated)}): nothing more can be recorded."),
-        (RecordEvent c, not null) when EventKeys.Find(state, c.EventId) is { } key => key == EventKeys.Of(c.EventId!, c.Event)
+        (RecordEvent { PreviousUse: { } used } c, not null) => used == EventKeys.Fingerprint(c.Event)
             ? Decision.Nothing
             : Decision.Reject(RejectionKind.Conflict, $"eventId '{c.EventId}' was already used for a different event."),
+        (_, { Phase: Phase.Closed }) => Decision.Reject(
+            RejectionKind.NotAllowed, $"The journey is closed ({Kebab.Of(state.Closure ?? Closure.Terminated)}): nothing more can be recorded."),
         (RecordEvent c, not null) when !AllowedEvents.Allows(state, c.Event) => Decision.Reject(
             RejectionKind.NotAllowed,
             $"'{c.Event.Type}' is not allowed while the journey is {Kebab.Of(state.Phase)}.",

@@ -50,7 +50,7 @@ public static class JourneyEvolver
 
     private static Journey Reported(Journey state, EventReported r)
     {
-        var s = r.EventId is null ? state : state with { EventIds = [.. state.EventIds, EventKeys.Of(r.EventId, r.Event)] };
+        var s = state;
         return r.Event switch
         {
             StrandReferralAccepted => s with { StrandAccepted = true },

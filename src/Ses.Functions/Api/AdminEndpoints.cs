@@ -9,7 +9,11 @@ namespace Ses.Functions.Api;
 /// <summary>GET/POST /api/admin/clock: the virtual clock (SPEC 3, 5). Absent (404) unless <c>Clock:Mode=Virtual</c>.</summary>
 public static partial class AdminEndpoints
 {
-    public sealed record ClockView(DateTimeOffset Now, string Mode, int? Fired = null);
+    /// <summary>
+    /// The clock after a move: timers fired, journeys skipped because they failed (reported in the log, retried later), and
+    /// whether every email the move caused was delivered before it answered (a slow SendGrid delays only emails).
+    /// </summary>
+    public sealed record ClockView(DateTimeOffset Now, string Mode, int? Fired = null, int? Skipped = null, bool? EmailsDelivered = null);
 
     public static void MapAdmin(this IEndpointRouteBuilder api)
     {
@@ -47,8 +51,8 @@ public static partial class AdminEndpoints
             return Problems.Validation("body", "Send {\"now\": timestamp} or {\"advanceBy\": duration}.");
         }
         if (target < clock.Now) return Problems.Status(409, "The virtual clock never goes backwards.", $"It is already {clock.Now:O}.");
-        var fired = await clock.AdvanceToAsync(target, ct);
-        return Results.Ok(new ClockView(clock.Now, "virtual", fired));
+        var move = await clock.AdvanceToAsync(target, ct);
+        return Results.Ok(new ClockView(clock.Now, "virtual", move.Fired, move.Broken, move.EmailsDelivered));
     }
 
     private static IResult NotVirtual() => Problems.Status(404, "Not found.", "The clock can only be moved when Clock:Mode is Virtual.");

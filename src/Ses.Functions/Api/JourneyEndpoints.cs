@@ -18,7 +18,7 @@ public static class JourneyEndpoints
         var journeys = api.MapGroup("/journeys").WithTags("Journeys");
         journeys.MapGet("/", ListAsync).RequireAuthorization(Policies.ReadJourneys).Produces<JourneyPage>().ProducesValidationProblem();
         journeys.MapGet("/{id}", GetAsync).RequireAuthorization(Policies.ReadJourneys).Produces<JourneyView>().ProducesProblem(StatusCodes.Status404NotFound);
-        journeys.MapGet("/{id}/history", HistoryAsync).RequireAuthorization(Policies.ReadJourneys).Produces<HistoryView[]>().ProducesProblem(StatusCodes.Status404NotFound);
+        journeys.MapGet("/{id}/history", HistoryAsync).RequireAuthorization(Policies.ReadJourneys).Produces<HistoryPage>().ProducesProblem(StatusCodes.Status404NotFound);
         journeys.MapGet("/{id}/notifications", NotificationsAsync).RequireAuthorization(Policies.ReadJourneys)
             .Produces<Ses.Infrastructure.Outbox.Notification[]>().ProducesProblem(StatusCodes.Status404NotFound);
         journeys.MapPost("/{id}/terminate", TerminateAsync).RequireAuthorization(Policies.Operator)
@@ -69,14 +69,22 @@ public static class JourneyEndpoints
         row.GetString("NextDeadline"), row.GetString("NextDue"), row.GetBoolean("Overdue") ?? false,
         row.GetBoolean("Restricted") ?? false, row.GetInt32("Version") ?? 0);
 
-    private static async Task<IResult> HistoryAsync(string id, HttpContext context, JourneyStore store, CancellationToken ct)
+    private static async Task<IResult> HistoryAsync(
+        string id, HttpContext context, JourneyStore store, int? pageSize, string? continuationToken, CancellationToken ct)
     {
         var (stored, error) = await JourneyAccess.LoadAsync(store, id, context, ct);
         if (error is not null) return error;
+        if (pageSize is < 1 or > 1000) return Problems.Validation("pageSize", "pageSize must be between 1 and 1000.");
         var full = !stored!.Journey.Restricted || Caller.From(context.User).SeesRestricted;
-        var history = await store.HistoryAsync(id, ct)
-            .Select(entry => new HistoryView(entry.Version, entry.Kind, entry.At, full ? entry.Event : null)).ToListAsync(ct);
-        return TypedResults.Ok(history);
+        try
+        {
+            var (entries, next) = await store.HistoryPageAsync(id, pageSize ?? 500, continuationToken, ct);
+            return TypedResults.Ok(new HistoryPage(entries.Select(e => new HistoryView(e.Version, e.Kind, e.At, full ? e.Event : null)).ToArray(), next));
+        }
+        catch (Exception ex) when (continuationToken is not null && ex is RequestFailedException { Status: 400 } or FormatException or ArgumentException)
+        {
+            return Problems.Validation("continuationToken", "continuationToken is not one this API gave out.");
+        }
     }
 
     private static async Task<IResult> NotificationsAsync(string id, HttpContext context, JourneyStore store, CancellationToken ct)

@@ -57,4 +57,7 @@ public sealed record JourneySummary(
 
 public sealed record JourneyPage(IReadOnlyList<JourneySummary> Items, string? ContinuationToken);
 
+/// <summary>A page of a journey's history, oldest first; follow <c>continuationToken</c> for the next.</summary>
+public sealed record HistoryPage(IReadOnlyList<HistoryView> Items, string? ContinuationToken);
+
 public sealed record HistoryView(int Version, string Kind, DateTimeOffset At, JourneyEvent? Data);

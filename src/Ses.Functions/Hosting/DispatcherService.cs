@@ -6,13 +6,16 @@ using Ses.Infrastructure.Timers;
 namespace Ses.Functions.Hosting;
 
 /// <summary>
-/// Fires due timers and sends the outbox every poll interval. In Azure the Functions timer trigger calls the same work
-/// (see <c>FunctionTriggers</c>); running both is safe because timers and outbox entries are leased and idempotent.
+/// Two independent loops: timer dispatch every poll interval, and the outbox sender, so a hanging SendGrid never delays a
+/// deadline. Each backs off (doubling, up to a minute) while storage fails. In Azure the Functions timer triggers call the
+/// same work (see <c>FunctionTriggers</c>); running both is safe because timers and emails are claimed and idempotent.
 /// </summary>
 public sealed class DispatcherService(
-    StorageClients storage, TimerDispatcher timers, OutboxSender outbox, DispatcherOptions options, SendGridOptions sendGrid,
-    IConfiguration config, ILogger<DispatcherService> log) : BackgroundService
+    StorageClients storage, TimerDispatcher timers, OutboxSender outbox, DispatcherOptions options, OutboxOptions outboxOptions,
+    SendGridOptions sendGrid, IConfiguration config, ILogger<DispatcherService> log) : BackgroundService
 {
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromMinutes(1);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (string.IsNullOrWhiteSpace(sendGrid.ApiKey))
@@ -20,16 +23,23 @@ public sealed class DispatcherService(
             log.LogWarning("SendGrid:ApiKey is not set: emails are kept as .eml files in the outbox container and marked not-sent.");
         }
         if (!config.GetValue("Dispatcher:Enabled", true)) return;
-        using var tick = new PeriodicTimer(options.PollInterval);
-        do
+        await Task.WhenAll(
+            LoopAsync("timer dispatch", options.PollInterval, async ct => await timers.RunDueAsync(ct) > 0, stoppingToken),
+            LoopAsync("outbox", outboxOptions.PollInterval, async ct => await outbox.PumpAsync(ct) > 0, stoppingToken));
+    }
+
+    /// <summary>Runs <paramref name="work"/> again at once while it finds something to do, else after the interval.</summary>
+    private async Task LoopAsync(string name, TimeSpan interval, Func<CancellationToken, Task<bool>> work, CancellationToken stoppingToken)
+    {
+        var failures = 0;
+        while (!stoppingToken.IsCancellationRequested)
         {
+            var wait = interval;
             try
             {
                 await storage.EnsureCreatedAsync(stoppingToken);
-                await timers.RunDueAsync(stoppingToken);
-                while (await outbox.RunOnceAsync(stoppingToken) > 0)
-                {
-                }
+                if (await work(stoppingToken)) wait = TimeSpan.Zero;
+                failures = 0;
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -37,9 +47,18 @@ public sealed class DispatcherService(
             }
             catch (Exception ex)
             {
-                log.LogError(ex, "The dispatcher pass failed; it will run again in {Interval}.", options.PollInterval);
+                failures++;
+                wait = TimeSpan.FromTicks(Math.Min(MaxBackoff.Ticks, interval.Ticks * (1L << Math.Min(failures, 10))));
+                log.LogError("The {Loop} pass failed ({Error}); trying again in {Wait}.", name, ex.GetType().Name, wait);
+            }
+            try
+            {
+                if (wait > TimeSpan.Zero) await Task.Delay(wait, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
             }
         }
-        while (await tick.WaitForNextTickAsync(stoppingToken));
     }
 }

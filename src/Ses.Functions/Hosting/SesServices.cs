@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Ses.Domain.Calendar;
 using Ses.Domain.Journeys;
 using Ses.Infrastructure.Clock;
@@ -23,6 +24,11 @@ public static class SesServices
         services.AddSingleton(config.GetSection("Inboxes").Get<InboxOptions>() ?? new InboxOptions());
         services.AddSingleton(config.GetSection("Reminders").Get<ReminderOptions>() ?? new ReminderOptions());
         services.AddSingleton(config.GetSection("Dispatcher").Get<DispatcherOptions>() ?? new DispatcherOptions());
+        var outbox = config.GetSection("Outbox").Get<OutboxOptions>() ?? new OutboxOptions();
+        outbox.Validate();
+        services.AddSingleton(outbox);
+        services.TryAddSingleton(RealClock.System);
+        services.AddSingleton<HostIdentity>();
         var providers = config.GetSection("Providers").Get<Dictionary<string, ProviderOptions>>() ?? [];
         services.AddSingleton<IReadOnlyDictionary<string, ProviderOptions>>(providers);
         var ispDays = config.GetValue("Policy:IspAgreedWorkingDays", 5);
@@ -36,6 +42,7 @@ public static class SesServices
         services.AddSingleton<JourneyEngine>();
         services.AddSingleton<TimerDispatcher>();
         services.AddSingleton<OutboxSender>();
+        services.AddSingleton<NotificationResender>();
         services.AddSingleton<DocumentStore>();
         services.AddSingleton<JourneyPurger>();
         services.AddHttpClient("sendgrid");
@@ -44,7 +51,7 @@ public static class SesServices
             var options = sp.GetRequiredService<SendGridOptions>();
             return string.IsNullOrWhiteSpace(options.ApiKey)
                 ? new BlobKeepingEmailSender(sp.GetRequiredService<StorageClients>(), options)
-                : new SendGridEmailSender(options, sp.GetRequiredService<IHttpClientFactory>().CreateClient("sendgrid"));
+                : new SendGridEmailSender(options, sp.GetRequiredService<OutboxOptions>(), sp.GetRequiredService<IHttpClientFactory>().CreateClient("sendgrid"));
         });
         services.AddHostedService<DispatcherService>();
         return services;

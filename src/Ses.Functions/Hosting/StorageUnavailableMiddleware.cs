@@ -1,4 +1,4 @@
-using Azure;
+using Ses.Infrastructure.Storage;
 
 namespace Ses.Functions.Hosting;
 
@@ -16,7 +16,7 @@ public sealed class StorageUnavailableMiddleware(RequestDelegate next, ILogger<S
             log.LogWarning("Storage unreachable while handling {Method} {Path}: {Error}", context.Request.Method, context.Request.Path, ex.GetType().Name);
             context.Response.Clear();
             context.Response.StatusCode = 503;
-            context.Response.Headers.RetryAfter = "10";
+            context.Response.Headers.RetryAfter = "5";
             await problems.WriteAsync(new ProblemDetailsContext
             {
                 HttpContext = context,
@@ -25,12 +25,5 @@ public sealed class StorageUnavailableMiddleware(RequestDelegate next, ILogger<S
         }
     }
 
-    private static bool IsUnreachable(Exception ex) => ex switch
-    {
-        RequestFailedException { Status: 0 or >= 500 } => true,
-        HttpRequestException => true,
-        AggregateException agg => agg.InnerExceptions.Any(IsUnreachable),
-        TaskCanceledException { InnerException: TimeoutException } => true,
-        _ => ex.InnerException is { } inner && IsUnreachable(inner),
-    };
+    private static bool IsUnreachable(Exception ex) => StorageFailures.IsUnreachable(ex);
 }

@@ -72,7 +72,7 @@ async function loadDetail(id) {
   $("#tasks tbody").replaceChildren(...journey.tasks.map((t) => row([cell(t.task), cell(t.detail)])));
   $("#notifications tbody").replaceChildren(...notifications.map((n) =>
     row([cell(n.template), cell(n.to.join(", ")), cell(n.status), cell(String(n.attempts)), cell(n.createdAt), cell(n.sentAt)])));
-  $("#history tbody").replaceChildren(...history.map((h) => row([cell(String(h.version)), cell(h.at), cell(h.kind)])));
+  $("#history tbody").replaceChildren(...history.items.map((h) => row([cell(String(h.version)), cell(h.at), cell(h.kind)])));
 }
 
 async function loadClock() {

@@ -1,16 +1,26 @@
 using Azure.Data.Tables;
+using Ses.Infrastructure.Email;
 using Ses.Infrastructure.Outbox;
 using Ses.Infrastructure.Storage;
 using Ses.Infrastructure.Timers;
 
 namespace Ses.Infrastructure.Clock;
 
+/// <summary>What a clock move did: timers fired, journeys that failed and were skipped, and whether the outbox was left empty.</summary>
+public sealed record ClockMove(int Fired, int Broken, bool EmailsDelivered);
+
 /// <summary>
-/// Moves the virtual clock to a target time through every timer on the way, in order: each timer fires with the clock at
-/// its own fire time, so a jump of 30 weeks records the same history as living through them. Emails go out on the way.
+/// Moves the virtual clock to a target time through every timer on the way, in order: each timer fires stamped with its
+/// own fire time, so a jump of 30 weeks records the same history as living through them. Timers another host holds are
+/// waited for (until that host fires them or its real-time lease runs out), never jumped over. Emails go out on the way,
+/// apart from the timers: the move waits for them at most <c>Outbox:ClockMoveWait</c>, so a hanging SendGrid delays
+/// only emails.
 /// </summary>
-public sealed class ClockService(VirtualClock clock, TimerIndex timers, TimerDispatcher dispatcher, OutboxSender outbox, StorageClients storage)
+public sealed class ClockService(
+    VirtualClock clock, TimerIndex timers, TimerDispatcher dispatcher, OutboxSender outbox, StorageClients storage, OutboxOptions outboxOptions,
+    RealClock real)
 {
+    private static readonly TimeSpan OthersPoll = TimeSpan.FromMilliseconds(100);
     private readonly SemaphoreSlim _gate = new(1, 1);
 
     public DateTimeOffset Now => clock.GetUtcNow();
@@ -28,36 +38,30 @@ public sealed class ClockService(VirtualClock clock, TimerIndex timers, TimerDis
     private async Task SaveAsync(CancellationToken ct) =>
         await storage.Clock.UpsertEntityAsync(new TableEntity("clock", "now") { ["Now"] = clock.GetUtcNow() }, TableUpdateMode.Replace, ct);
 
-    public async Task<int> AdvanceToAsync(DateTimeOffset target, CancellationToken ct = default)
+    public async Task<ClockMove> AdvanceToAsync(DateTimeOffset target, CancellationToken ct = default)
     {
         await _gate.WaitAsync(ct);
         try
         {
-            var fired = 0;
+            int fired = 0, broken = 0;
             while (await timers.EarliestAsync(ct) is { } next && next <= target)
             {
                 if (next > clock.GetUtcNow()) clock.MoveTo(next);
-                var count = await dispatcher.RunDueAsync(ct);
-                await DrainOutboxAsync(ct);
-                fired += count;
-                if (count == 0 && next <= clock.GetUtcNow()) break; // leased by another host: it will fire them
+                var pass = await dispatcher.RunPassAsync(ct);
+                fired += pass.Fired;
+                broken += pass.Broken;
+                if (pass.Fired > 0) outbox.Kick();
+                // Due timers held by another host, or written ahead of a commit still on its way: wait, never jump past.
+                if (pass.Fired == 0 && pass.Broken == 0) await Task.Delay(OthersPoll, real.Provider, ct);
             }
-            clock.MoveTo(target > clock.GetUtcNow() ? target : clock.GetUtcNow());
-            fired += await dispatcher.RunDueAsync(ct);
-            await DrainOutboxAsync(ct);
+            if (target > clock.GetUtcNow()) clock.MoveTo(target);
             await SaveAsync(ct);
-            return fired;
+            var delivered = await outbox.DrainAsync(outboxOptions.ClockMoveWait, ct);
+            return new ClockMove(fired, broken, delivered);
         }
         finally
         {
             _gate.Release();
-        }
-    }
-
-    private async Task DrainOutboxAsync(CancellationToken ct)
-    {
-        while (await outbox.RunOnceAsync(ct) > 0)
-        {
         }
     }
 }

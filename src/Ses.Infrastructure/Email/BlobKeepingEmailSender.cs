@@ -7,7 +7,7 @@ namespace Ses.Infrastructure.Email;
 /// <summary>Without a SendGrid API key, emails are kept as .eml files in the outbox container and marked not-sent (SPEC 8).</summary>
 public sealed class BlobKeepingEmailSender(StorageClients storage, SendGridOptions options) : IEmailSender
 {
-    public async Task<(SendResult Result, int Attempts, string? Error)> SendAsync(Notification notification, CancellationToken ct)
+    public async Task<SendOutcome> SendAsync(Notification notification, CancellationToken ct)
     {
         var eml = new StringBuilder()
             .Append("From: ").Append(options.From).Append("\r\n")
@@ -20,6 +20,6 @@ public sealed class BlobKeepingEmailSender(StorageClients storage, SendGridOptio
             .ToString();
         var blob = storage.OutboxBlobs.GetBlobClient($"{notification.JourneyId}/{notification.NotificationId}.eml");
         await blob.UploadAsync(BinaryData.FromString(eml), overwrite: true, ct);
-        return (SendResult.Kept, 1, null);
+        return new SendOutcome(SendResult.Kept);
     }
 }

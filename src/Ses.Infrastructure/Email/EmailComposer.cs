@@ -16,9 +16,24 @@ public sealed class EmailComposer(InboxOptions inboxes, IReadOnlyDictionary<stri
         var to = Recipients(journey, request.Audience).Where(a => !string.IsNullOrWhiteSpace(a)).Distinct().ToArray();
         var (subject, body) = Content(journey, request);
         return to.Length == 0
-            ? new Notification(id, journey.JourneyId, request.Template, to, subject, body, Notification.Failed, 0, now, null,
+            ? new Notification(id, journey.JourneyId, request.Template, to, subject, body, NotificationStatus.Failed, 0, now, null,
                 $"No address is configured for {Kebab.Of(request.Audience)}.")
-            : new Notification(id, journey.JourneyId, request.Template, to, subject, body, Notification.Queued, 0, now, null, null);
+            : new Notification(id, journey.JourneyId, request.Template, to, subject, body, NotificationStatus.Queued, 0, now, null, null);
+    }
+
+    /// <summary>
+    /// Tells the provider's staff that an email could not be delivered, so a person acts (SPEC 5.1). Carries the referral
+    /// ID, the template and the error only. Null when the provider has no staff address to tell.
+    /// </summary>
+    public Notification? ComposeAlert(Journey journey, Notification failed, DateTimeOffset now)
+    {
+        if (!providers.TryGetValue(journey.Referral.Provider, out var provider) || string.IsNullOrWhiteSpace(provider.Email)) return null;
+        var (_, rowKey) = Notification.Split(failed.NotificationId);
+        var id = Notification.IdFor(journey.JourneyId, $"{rowKey}-alert{failed.Resends}");
+        var subject = $"SES journey {journey.ReferralId}: email {failed.Template} not delivered";
+        var body = $"The {failed.Template} email for journey {journey.ReferralId} could not be delivered after {failed.Attempts} attempt(s): "
+            + $"{failed.LastError} An operator can send it again from the failed notifications view.";
+        return new Notification(id, journey.JourneyId, Notification.AlertTemplate, [provider.Email], subject, body, NotificationStatus.Queued, 0, now, null, null);
     }
 
     private IEnumerable<string> Recipients(Journey journey, Audience audience)

@@ -2,10 +2,25 @@ using Ses.Infrastructure.Outbox;
 
 namespace Ses.Infrastructure.Email;
 
-public enum SendResult { Sent, Kept, Failed }
+public enum SendResult
+{
+    Sent,
+    /// <summary>No SendGrid key: kept as an .eml blob (SPEC 8).</summary>
+    Kept,
+    /// <summary>Worth trying again later: 429, 5xx, a network failure or the per-send timeout.</summary>
+    Transient,
+    /// <summary>Refused for good (4xx other than 429): retrying would not help.</summary>
+    Permanent,
+}
 
-/// <summary>Sends one email of the outbox. Implementations retry transient failures themselves and report attempts.</summary>
+/// <summary>What one attempt came to; <see cref="RetryAfter"/> is SendGrid's own Retry-After, when it gave one.</summary>
+public sealed record SendOutcome(SendResult Result, string? Error = null, TimeSpan? RetryAfter = null);
+
+/// <summary>
+/// Makes ONE attempt to send an email of the outbox, bounded by the per-send timeout. Retrying is the outbox's job: its
+/// schedule is durable (72 hours by default), which no in-process retry loop can be.
+/// </summary>
 public interface IEmailSender
 {
-    Task<(SendResult Result, int Attempts, string? Error)> SendAsync(Notification notification, CancellationToken ct);
+    Task<SendOutcome> SendAsync(Notification notification, CancellationToken ct);
 }

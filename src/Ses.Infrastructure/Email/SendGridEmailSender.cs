@@ -1,6 +1,6 @@
 using System.Net;
 using Polly;
-using Polly.Retry;
+using Polly.Timeout;
 using SendGrid;
 using SendGrid.Helpers.Mail;
 using Ses.Infrastructure.Outbox;
@@ -8,57 +8,57 @@ using Ses.Infrastructure.Outbox;
 namespace Ses.Infrastructure.Email;
 
 /// <summary>
-/// Sends through the real SendGrid client. 429 and 5xx answers (and network failures) are retried with exponential
-/// backoff and jitter. The notification ID travels as a custom argument and header, a stable idempotency key for the
-/// receiving side.
+/// One attempt through the real SendGrid client, bounded by <c>Outbox:SendTimeout</c> (Polly's timeout strategy). The
+/// notification ID travels as a custom argument and header, a stable idempotency key for the receiving side.
 /// </summary>
 public sealed class SendGridEmailSender : IEmailSender
 {
     private readonly SendGridClient _client;
     private readonly SendGridOptions _options;
-    private readonly ResiliencePipeline<Response> _pipeline;
+    private readonly ResiliencePipeline _timeout;
 
-    public SendGridEmailSender(SendGridOptions options, HttpClient http)
+    public SendGridEmailSender(SendGridOptions options, OutboxOptions outbox, HttpClient http)
     {
         _options = options;
         var clientOptions = new SendGridClientOptions { ApiKey = options.ApiKey };
         if (!string.IsNullOrWhiteSpace(options.Host)) clientOptions.Host = options.Host;
+        // The per-send timeout is ours; the HttpClient's own must never be the one that fires first.
+        http.Timeout = Timeout.InfiniteTimeSpan;
         _client = new SendGridClient(http, clientOptions);
-        _pipeline = new ResiliencePipelineBuilder<Response>()
-            .AddRetry(new RetryStrategyOptions<Response>
-            {
-                MaxRetryAttempts = Math.Max(0, options.MaxAttempts - 1),
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                Delay = options.RetryBaseDelay,
-                ShouldHandle = new PredicateBuilder<Response>()
-                    .Handle<HttpRequestException>()
-                    .HandleResult(r => r.StatusCode == HttpStatusCode.TooManyRequests || (int)r.StatusCode >= 500),
-            })
-            .Build();
+        _timeout = new ResiliencePipelineBuilder().AddTimeout(outbox.SendTimeout).Build();
     }
 
-    public async Task<(SendResult Result, int Attempts, string? Error)> SendAsync(Notification notification, CancellationToken ct)
+    public async Task<SendOutcome> SendAsync(Notification notification, CancellationToken ct)
     {
         var message = new SendGridMessage { From = new EmailAddress(_options.From), Subject = notification.Subject, PlainTextContent = notification.Body };
         foreach (var to in notification.To) message.AddTo(new EmailAddress(to));
         message.AddCustomArg("notificationId", notification.NotificationId);
         message.AddHeader("X-Idempotency-Key", notification.NotificationId);
-        var attempts = 0;
         try
         {
-            var response = await _pipeline.ExecuteAsync(async token =>
-            {
-                Interlocked.Increment(ref attempts);
-                return await _client.SendEmailAsync(message, token);
-            }, ct);
-            return response.IsSuccessStatusCode
-                ? (SendResult.Sent, attempts, null)
-                : (SendResult.Failed, attempts, $"SendGrid answered {(int)response.StatusCode}.");
+            var response = await _timeout.ExecuteAsync(async token => await _client.SendEmailAsync(message, token), ct);
+            var status = (int)response.StatusCode;
+            if (response.IsSuccessStatusCode) return new SendOutcome(SendResult.Sent);
+            var error = $"SendGrid answered {status}.";
+            return response.StatusCode == HttpStatusCode.TooManyRequests || status >= 500
+                ? new SendOutcome(SendResult.Transient, error, RetryAfter(response))
+                : new SendOutcome(SendResult.Permanent, error);
+        }
+        catch (TimeoutRejectedException)
+        {
+            return new SendOutcome(SendResult.Transient, "SendGrid did not answer within the send timeout.");
         }
         catch (HttpRequestException ex)
         {
-            return (SendResult.Failed, attempts, $"SendGrid unreachable: {ex.Message}");
+            return new SendOutcome(SendResult.Transient, $"SendGrid unreachable: {ex.HttpRequestError}.");
         }
+    }
+
+    private static TimeSpan? RetryAfter(Response response)
+    {
+        var header = response.Headers?.RetryAfter;
+        if (header?.Delta is { } delta) return delta;
+        if (header?.Date is { } date) return date - DateTimeOffset.UtcNow is var wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
+        return null;
     }
 }

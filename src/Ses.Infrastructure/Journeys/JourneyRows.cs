@@ -15,10 +15,21 @@ public static class JourneyRows
     public const string StateKey = "state";
     public const string HistoryPrefix = "h-";
     public const string NotificationPrefix = "n-";
+    public const string EventKeyPrefix = "k-";
     private const int ChunkChars = 30_000; // a string property holds at most 64 KiB (32K UTF-16 characters)
 
     public static string HistoryKey(int version, int index) => $"{HistoryPrefix}{version:D8}-{index:D3}";
     public static string NotificationKey(int version, int index) => $"{NotificationPrefix}{version:D8}-{index:D3}";
+
+    /// <summary>
+    /// The row key of an eventId's key row: a hash, because a client's eventId may hold any characters (row keys may not
+    /// hold '/', '#', '?' or control characters); the exact eventId is kept in the row and compared on read.
+    /// </summary>
+    public static string EventKey(string eventId) =>
+        EventKeyPrefix + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(eventId)));
+
+    public static TableEntity EventKeyRow(string journeyId, string eventId, string fingerprint, int version, DateTimeOffset at) =>
+        new(journeyId, EventKey(eventId)) { ["EventId"] = eventId, ["Fingerprint"] = fingerprint, ["Version"] = version, ["At"] = at };
 
     public static TableEntity State(Journey journey, string? requestHash, DateTimeOffset at)
     {
@@ -47,11 +58,13 @@ public static class JourneyRows
         return entity;
     }
 
-    public static Journey ReadState(TableEntity entity)
+    public static Journey ReadState(TableEntity entity) => Json.Deserialize<Journey>(ReadStateJson(entity));
+
+    public static string ReadStateJson(TableEntity entity)
     {
         var json = new System.Text.StringBuilder(entity.GetString("State"));
         for (var chunk = 1; entity.TryGetValue($"State{chunk}", out var part) && part is string text; chunk++) json.Append(text);
-        return Json.Deserialize<Journey>(json.ToString());
+        return json.ToString();
     }
 
     public static TableEntity History(string journeyId, int version, int index, JourneyEvent e, DateTimeOffset at) =>

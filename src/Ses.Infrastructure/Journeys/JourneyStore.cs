@@ -7,12 +7,15 @@ using Ses.Infrastructure.Storage;
 
 namespace Ses.Infrastructure.Journeys;
 
-public sealed record StoredJourney(Journey Journey, ETag ETag, string? RequestHash);
+public sealed record StoredJourney(Journey Journey, ETag ETag, string? RequestHash, string? CommitId = null);
 
 public sealed record HistoryEntry(int Version, string Kind, DateTimeOffset At, JourneyEvent Event);
 
 /// <summary>Another writer changed the journey first; the caller decides again on the fresh state.</summary>
 public sealed class ConcurrencyConflictException(Exception inner) : Exception("The journey changed concurrently.", inner);
+
+/// <summary>The commit's eventId was already used (its key row exists): the caller judges the earlier use.</summary>
+public sealed class EventIdUsedException(Exception inner) : Exception("The eventId was already used.", inner);
 
 /// <summary>The journeys table: state with ETag optimistic concurrency, append-only history and outbox rows, one partition each.</summary>
 public sealed class JourneyStore(StorageClients storage)
@@ -24,30 +27,47 @@ public sealed class JourneyStore(StorageClients storage)
         var response = await Table.GetEntityIfExistsAsync<TableEntity>(journeyId, JourneyRows.StateKey, cancellationToken: ct);
         if (!response.HasValue) return null;
         var entity = response.Value!;
-        return new StoredJourney(JourneyRows.ReadState(entity), entity.ETag, entity.GetString("RequestHash"));
+        return new StoredJourney(JourneyRows.ReadState(entity), entity.ETag, entity.GetString("RequestHash"), entity.GetString("CommitId"));
+    }
+
+    /// <summary>The fingerprint of the event recorded under <paramref name="eventId"/>, compared exactly; null when unused.</summary>
+    public async Task<string?> EventKeyAsync(string journeyId, string eventId, CancellationToken ct = default)
+    {
+        var response = await Table.GetEntityIfExistsAsync<TableEntity>(journeyId, JourneyRows.EventKey(eventId), cancellationToken: ct);
+        return response.HasValue && response.Value!.GetString("EventId") == eventId ? response.Value.GetString("Fingerprint") : null;
     }
 
     /// <summary>
-    /// Commits the new state, its history rows and its outbox rows as one entity group transaction: either all are written
-    /// or none. A new journey is an insert (a second insert conflicts); an existing one is replaced only if its ETag is unchanged.
+    /// Commits the new state, its history rows, its outbox rows and the eventId's key row as one entity group transaction:
+    /// either all are written or none. A new journey is an insert (a second insert conflicts); an existing one is replaced
+    /// only if its ETag is unchanged; a used eventId makes the key row's insert, and so the whole commit, fail.
     /// </summary>
-    public async Task CommitAsync(
-        StoredJourney? before, Journey after, IReadOnlyList<JourneyEvent> events, IReadOnlyList<Notification> notifications,
-        string? requestHash, DateTimeOffset at, CancellationToken ct = default)
+    public async Task CommitAsync(StoredJourney? before, Journey after, Commit commit, CancellationToken ct = default)
     {
-        var state = JourneyRows.State(after, requestHash ?? before?.RequestHash, at);
+        var state = JourneyRows.State(after, commit.RequestHash ?? before?.RequestHash, commit.At);
+        state["CommitId"] = commit.CommitId;
         var actions = new List<TableTransactionAction>
         {
             before is null
                 ? new(TableTransactionActionType.Add, state)
                 : new(TableTransactionActionType.UpdateReplace, state, before.ETag),
         };
-        actions.AddRange(events.Select((e, i) =>
-            new TableTransactionAction(TableTransactionActionType.Add, JourneyRows.History(after.JourneyId, after.Version, i, e, at))));
-        actions.AddRange(notifications.Select(n => new TableTransactionAction(TableTransactionActionType.Add, n.ToEntity())));
+        var keyIndex = -1;
+        if (commit.EventId is { } eventId)
+        {
+            keyIndex = actions.Count;
+            actions.Add(new(TableTransactionActionType.Add, JourneyRows.EventKeyRow(after.JourneyId, eventId, commit.Fingerprint!, after.Version, commit.At)));
+        }
+        actions.AddRange(commit.Events.Select((e, i) =>
+            new TableTransactionAction(TableTransactionActionType.Add, JourneyRows.History(after.JourneyId, after.Version, i, e, commit.At))));
+        actions.AddRange(commit.Notifications.Select(n => new TableTransactionAction(TableTransactionActionType.Add, n.ToEntity())));
         try
         {
             await Table.SubmitTransactionAsync(actions, ct);
+        }
+        catch (TableTransactionFailedException ex) when (ex.Status is 409 && ex.FailedTransactionActionIndex == keyIndex && keyIndex > 0)
+        {
+            throw new EventIdUsedException(ex);
         }
         catch (RequestFailedException ex) when (ex.Status is 409 or 412)
         {
@@ -57,13 +77,25 @@ public sealed class JourneyStore(StorageClients storage)
 
     public async IAsyncEnumerable<HistoryEntry> HistoryAsync(string journeyId, [EnumeratorCancellation] CancellationToken ct = default)
     {
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {journeyId} and RowKey ge {JourneyRows.HistoryPrefix} and RowKey lt {"h."}");
-        await foreach (var row in Table.QueryAsync<TableEntity>(filter, cancellationToken: ct))
-        {
-            yield return new HistoryEntry(row.GetInt32("Version") ?? 0, row.GetString("Kind"),
-                row.GetDateTimeOffset("At") ?? default, Json.Deserialize<JourneyEvent>(row.GetString("Data")));
-        }
+        await foreach (var row in Table.QueryAsync<TableEntity>(HistoryFilter(journeyId), cancellationToken: ct)) yield return ReadHistory(row);
     }
+
+    /// <summary>One page of the history, in order: a journey's history grows without bound, its pages do not.</summary>
+    public async Task<(IReadOnlyList<HistoryEntry> Entries, string? Continuation)> HistoryPageAsync(
+        string journeyId, int pageSize, string? continuation, CancellationToken ct = default)
+    {
+        await foreach (var page in Table.QueryAsync<TableEntity>(HistoryFilter(journeyId), pageSize, cancellationToken: ct).AsPages(continuation, pageSize))
+        {
+            return (page.Values.Select(ReadHistory).ToArray(), page.ContinuationToken);
+        }
+        return ([], null);
+    }
+
+    private static string HistoryFilter(string journeyId) =>
+        TableClient.CreateQueryFilter($"PartitionKey eq {journeyId} and RowKey ge {JourneyRows.HistoryPrefix} and RowKey lt {"h."}");
+
+    private static HistoryEntry ReadHistory(TableEntity row) => new(
+        row.GetInt32("Version") ?? 0, row.GetString("Kind"), row.GetDateTimeOffset("At") ?? default, Json.Deserialize<JourneyEvent>(row.GetString("Data")));
 
     public async Task<IReadOnlyList<Notification>> NotificationsAsync(string journeyId, CancellationToken ct = default)
     {
@@ -80,8 +112,35 @@ public sealed class JourneyStore(StorageClients storage)
         return response.HasValue ? (Notification.FromEntity(response.Value!), response.Value!.ETag) : null;
     }
 
-    public Task UpdateNotificationAsync(Notification notification, ETag etag, CancellationToken ct = default) =>
-        Table.UpdateEntityAsync(notification.ToEntity(), etag, TableUpdateMode.Replace, ct);
+    /// <summary>Replaces a notification row if it is unchanged since <paramref name="etag"/>; the new ETag, or null when another host changed it first.</summary>
+    public async Task<ETag?> UpdateNotificationAsync(Notification notification, ETag etag, CancellationToken ct = default)
+    {
+        try
+        {
+            var response = await Table.UpdateEntityAsync(notification.ToEntity(), etag, TableUpdateMode.Replace, ct);
+            return response.Headers.ETag;
+        }
+        catch (RequestFailedException ex) when (ex.Status is 404 or 412)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Marks a notification failed and adds the alert about it, both or neither; false when another host changed it first.</summary>
+    public async Task<bool> FailWithAlertAsync(Notification failed, ETag etag, Notification? alert, CancellationToken ct = default)
+    {
+        var actions = new List<TableTransactionAction> { new(TableTransactionActionType.UpdateReplace, failed.ToEntity(), etag) };
+        if (alert is not null) actions.Add(new(TableTransactionActionType.Add, alert.ToEntity()));
+        try
+        {
+            await Table.SubmitTransactionAsync(actions, ct);
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.Status is 404 or 409 or 412)
+        {
+            return false;
+        }
+    }
 
     /// <summary>One page of state rows matching an OData filter, with the table's own continuation token.</summary>
     public async Task<(IReadOnlyList<TableEntity> Rows, string? Continuation)> ListAsync(

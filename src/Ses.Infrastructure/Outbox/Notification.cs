@@ -1,16 +1,46 @@
 using Azure.Data.Tables;
+using Ses.Domain;
 
 namespace Ses.Infrastructure.Outbox;
 
-/// <summary>SPEC 5.1 notification: an email in the journey's outbox, with its delivery status.</summary>
+/// <summary>SPEC 5.1 notification statuses.</summary>
+public enum NotificationStatus
+{
+    /// <summary>Committed with the journey's decision, not yet tried.</summary>
+    Queued,
+    /// <summary>Claimed by one host, which is sending it now (<see cref="Notification.Owner"/>, until <see cref="Notification.LeaseUntil"/>).</summary>
+    Sending,
+    /// <summary>The last attempt failed transiently; the next one is at <see cref="Notification.NextAttemptAt"/>.</summary>
+    Retrying,
+    Sent,
+    /// <summary>No SendGrid key: kept as an .eml blob in the outbox container.</summary>
+    NotSent,
+    /// <summary>Gave up: the retry horizon passed, SendGrid refused it for good, or no address was configured. Operators can resend.</summary>
+    Failed,
+}
+
+/// <summary>
+/// SPEC 5.1 notification: an email in the journey's outbox, with its delivery status. Lives in the journey's partition,
+/// so it is committed with the decision that asked for it. Times of delivery (<see cref="NextAttemptAt"/>,
+/// <see cref="LeaseUntil"/>, <see cref="FirstAttemptAt"/>) are real time; <see cref="CreatedAt"/> and <see cref="SentAt"/>
+/// are business time (the virtual clock in demos).
+/// </summary>
 public sealed record Notification(
     string NotificationId, string JourneyId, string Template, IReadOnlyList<string> To, string Subject, string Body,
-    string Status, int Attempts, DateTimeOffset CreatedAt, DateTimeOffset? SentAt, string? LastError)
+    NotificationStatus Status, int Attempts, DateTimeOffset CreatedAt, DateTimeOffset? SentAt, string? LastError)
 {
-    public const string Queued = "queued";
-    public const string Sent = "sent";
-    public const string Failed = "failed";
-    public const string NotSent = "not-sent";
+    public DateTimeOffset? NextAttemptAt { get; init; }
+    public DateTimeOffset? FirstAttemptAt { get; init; }
+    public string? Owner { get; init; }
+    public DateTimeOffset? LeaseUntil { get; init; }
+    /// <summary>The provider's staff were alerted that this email failed (one alert per failure).</summary>
+    public bool AlertRaised { get; init; }
+    /// <summary>How many times an operator sent it again after it failed.</summary>
+    public int Resends { get; init; }
+
+    public const string AlertTemplate = "delivery-failed";
+
+    public bool IsFinal => Status is NotificationStatus.Sent or NotificationStatus.NotSent or NotificationStatus.Failed;
 
     /// <summary>The notification ID doubles as the idempotency key sent with the email.</summary>
     public static string IdFor(string journeyId, string rowKey) => $"{journeyId}.{rowKey}";
@@ -18,7 +48,7 @@ public sealed record Notification(
     public static (string JourneyId, string RowKey) Split(string notificationId)
     {
         var dot = notificationId.LastIndexOf('.');
-        return (notificationId[..dot], notificationId[(dot + 1)..]);
+        return dot <= 0 ? ("", "") : (notificationId[..dot], notificationId[(dot + 1)..]);
     }
 
     public TableEntity ToEntity()
@@ -31,17 +61,32 @@ public sealed record Notification(
             ["To"] = string.Join(';', To),
             ["Subject"] = Subject,
             ["Body"] = Body,
-            ["Status"] = Status,
+            ["Status"] = Kebab.Of(Status),
             ["Attempts"] = Attempts,
             ["CreatedAt"] = CreatedAt,
             ["SentAt"] = SentAt,
             ["LastError"] = LastError,
+            ["NextAttemptAt"] = NextAttemptAt,
+            ["FirstAttemptAt"] = FirstAttemptAt,
+            ["Owner"] = Owner,
+            ["LeaseUntil"] = LeaseUntil,
+            ["AlertRaised"] = AlertRaised,
+            ["Resends"] = Resends,
         };
     }
 
     public static Notification FromEntity(TableEntity e) => new(
         e.GetString("NotificationId"), e.PartitionKey, e.GetString("Template"),
         e.GetString("To").Split(';', StringSplitOptions.RemoveEmptyEntries), e.GetString("Subject"), e.GetString("Body"),
-        e.GetString("Status"), e.GetInt32("Attempts") ?? 0, e.GetDateTimeOffset("CreatedAt") ?? default,
-        e.GetDateTimeOffset("SentAt"), e.GetString("LastError"));
+        Kebab.TryParse<NotificationStatus>(e.GetString("Status"), out var status) ? status : throw new FormatException($"Unknown notification status '{e.GetString("Status")}'."),
+        e.GetInt32("Attempts") ?? 0, e.GetDateTimeOffset("CreatedAt") ?? default,
+        e.GetDateTimeOffset("SentAt"), e.GetString("LastError"))
+    {
+        NextAttemptAt = e.GetDateTimeOffset("NextAttemptAt"),
+        FirstAttemptAt = e.GetDateTimeOffset("FirstAttemptAt"),
+        Owner = e.GetString("Owner"),
+        LeaseUntil = e.GetDateTimeOffset("LeaseUntil"),
+        AlertRaised = e.GetBoolean("AlertRaised") ?? false,
+        Resends = e.GetInt32("Resends") ?? 0,
+    };
 }

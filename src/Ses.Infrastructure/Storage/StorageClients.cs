@@ -12,15 +12,16 @@ public sealed class StorageClients
     {
         options.Validate();
         Options = options;
-        // Fail fast enough that an unreachable account becomes a 503 in seconds, not minutes.
+        // Fail fast: a stalled or unreachable account becomes a 503 within about 5 s (RequestTimeout per try, MaxRetries
+        // retries), not minutes; background work backs off and tries again.
         var tableOptions = new TableClientOptions();
         var blobOptions = new BlobClientOptions();
         foreach (var retry in new[] { tableOptions.Retry, blobOptions.Retry })
         {
-            retry.MaxRetries = 3;
+            retry.MaxRetries = options.MaxRetries;
             retry.Delay = TimeSpan.FromMilliseconds(200);
-            retry.MaxDelay = TimeSpan.FromSeconds(2);
-            retry.NetworkTimeout = TimeSpan.FromSeconds(30);
+            retry.MaxDelay = TimeSpan.FromSeconds(1);
+            retry.NetworkTimeout = options.RequestTimeout;
         }
         var tables = new TableServiceClient(options.ConnectionString, tableOptions);
         var blobs = new BlobServiceClient(options.ConnectionString, blobOptions);

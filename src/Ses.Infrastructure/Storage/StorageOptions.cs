@@ -10,6 +10,10 @@ public sealed partial class StorageOptions
     /// <summary>Letters and digits only, starting with a letter, so it is valid in table and (lower-cased) container names.</summary>
     public string Prefix { get; set; } = "ses";
 
+    /// <summary>How long one storage request may take before it is abandoned (and retried, <see cref="MaxRetries"/> times).</summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(2);
+    public int MaxRetries { get; set; } = 1;
+
     public string JourneysTable => $"{Prefix}Journeys";
     public string TimersTable => $"{Prefix}Timers";
     public string OutboxTable => $"{Prefix}Outbox";

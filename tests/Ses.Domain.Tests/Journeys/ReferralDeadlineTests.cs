@@ -74,10 +74,21 @@ public sealed class ReferralDeadlineTests
     [Fact] // an idempotency key identifies one event: a repeat is nothing, a different event under it is refused
     public void The_same_eventId_with_the_same_event_is_a_no_op_and_with_another_event_a_conflict()
     {
-        var spec = new JourneySpec().Given(Referral()).Given(new Ucpr1Received(new DateOnly(2026, 3, 3)), At(2026, 3, 3), "e1");
-        spec.When(new Ucpr1Received(new DateOnly(2026, 3, 3)), At(2026, 3, 4), "e1").ThenAccepted();
+        var held = new Ucpr1Received(new DateOnly(2026, 3, 3));
+        var spec = new JourneySpec().Given(Referral()).Given(held, At(2026, 3, 3), "e1");
+        spec.When(new RecordEvent(held, "e1", At(2026, 3, 4), EventKeys.Fingerprint(held))).ThenAccepted();
         Assert.Empty(spec.Last.Events);
-        spec.When(new PrapAcknowledged(new DateOnly(2026, 3, 3)), At(2026, 3, 4), "e1").ThenRejected(RejectionKind.Conflict);
+        spec.When(new RecordEvent(new PrapAcknowledged(new DateOnly(2026, 3, 3)), "e1", At(2026, 3, 4), EventKeys.Fingerprint(held)))
+            .ThenRejected(RejectionKind.Conflict);
+    }
+
+    [Fact] // a retry of a closing event is answered as a retry, not refused because the journey has since closed
+    public void A_repeated_eventId_on_a_closed_journey_is_a_no_op_not_a_rejection()
+    {
+        var withdrawn = new Withdrawn(new DateOnly(2026, 3, 3), "Moved away");
+        var spec = new JourneySpec().Given(Referral()).Given(withdrawn, At(2026, 3, 3), "w1");
+        spec.When(new RecordEvent(withdrawn, "w1", At(2026, 3, 4), EventKeys.Fingerprint(withdrawn))).ThenAccepted();
+        Assert.Empty(spec.Last.Events);
     }
 
     [Fact]

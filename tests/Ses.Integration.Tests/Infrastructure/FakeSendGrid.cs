@@ -20,6 +20,12 @@ public sealed class FakeSendGrid : IAsyncDisposable
 
     public ConcurrentQueue<Received> Accepted { get; } = new();
     public int Requests => _requests;
+
+    /// <summary>When each request arrived (real time), to check backoff and Retry-After.</summary>
+    public ConcurrentQueue<DateTimeOffset> RequestTimes { get; } = new();
+
+    /// <summary>Notification IDs accepted more than once: emails done twice.</summary>
+    public IReadOnlyList<string> Duplicates => Accepted.GroupBy(r => r.NotificationId).Where(g => g.Count() > 1).Select(g => g.Key).ToArray();
     private int _requests;
 
     private FakeSendGrid(WebApplication app) => _app = app;
@@ -33,7 +39,7 @@ public sealed class FakeSendGrid : IAsyncDisposable
         builder.Logging.ClearProviders();
         var app = builder.Build();
         var fake = new FakeSendGrid(app);
-        app.MapPost("/v3/mail/send", fake.HandleAsync);
+        app.MapPost("/v3/mail/send", (Func<HttpContext, Task<IResult>>)fake.HandleAsync);
         await app.StartAsync();
         return fake;
     }
@@ -43,6 +49,32 @@ public sealed class FakeSendGrid : IAsyncDisposable
     {
         foreach (var s in statuses) _failures.Enqueue(s);
     }
+
+    private volatile Outage? _outage;
+
+    /// <summary>An outage: every request answers <paramref name="status"/> (with Retry-After when given) until <see cref="Recover"/>.</summary>
+    public void FailAll(int status, int? retryAfterSeconds = null) => _outage = new Outage(status, retryAfterSeconds, null);
+
+    /// <summary>SendGrid hangs: requests get no answer until <see cref="Recover"/> (or the client gives up).</summary>
+    public void Hang() => _outage = new Outage(0, null, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+
+    /// <summary>Back to 202 for every request; hanging requests are released with a 503, as a restarted service would.</summary>
+    public void Recover()
+    {
+        var outage = _outage;
+        _outage = null;
+        outage?.Released?.TrySetResult();
+    }
+
+    /// <summary>Requests that got no answer or an error because of an outage.</summary>
+    public int Refused => _refused;
+    private int _refused;
+
+    /// <summary>Requests in progress right now (hanging ones included).</summary>
+    public int InProgress => _inProgress;
+    private int _inProgress;
+
+    private sealed record Outage(int Status, int? RetryAfterSeconds, TaskCompletionSource? Released);
 
     /// <summary>Completes once at least <paramref name="count"/> emails have been accepted.</summary>
     public Task WaitForAcceptedAsync(int count, TimeSpan timeout)
@@ -65,10 +97,36 @@ public sealed class FakeSendGrid : IAsyncDisposable
 
     public IReadOnlyList<Received> For(string notificationId) => Accepted.Where(r => r.NotificationId == notificationId).ToArray();
 
-    private async Task<IResult> HandleAsync(HttpRequest request)
+    private async Task<IResult> HandleAsync(HttpContext context)
     {
+        Interlocked.Increment(ref _inProgress);
+        try
+        {
+            return await AnswerAsync(context);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inProgress);
+        }
+    }
+
+    private async Task<IResult> AnswerAsync(HttpContext context)
+    {
+        var request = context.Request;
         Interlocked.Increment(ref _requests);
+        RequestTimes.Enqueue(DateTimeOffset.UtcNow);
         if (_failures.TryDequeue(out var status)) return Results.StatusCode(status);
+        if (_outage is { } outage)
+        {
+            Interlocked.Increment(ref _refused);
+            if (outage.Released is { } released)
+            {
+                await released.Task.WaitAsync(context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
+                return Results.StatusCode(503);
+            }
+            if (outage.RetryAfterSeconds is { } seconds) context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Results.StatusCode(outage.Status);
+        }
         using var doc = await JsonDocument.ParseAsync(request.Body);
         var root = doc.RootElement;
         var personalization = root.GetProperty("personalizations")[0];

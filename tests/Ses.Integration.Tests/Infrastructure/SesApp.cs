@@ -34,7 +34,10 @@ public sealed class SesApp : WebApplicationFactory<Program>
             ["Dispatcher:Lease"] = "00:00:30",
             ["SendGrid:ApiKey"] = sendGridHost is null ? "" : "SG.test-key",
             ["SendGrid:Host"] = sendGridHost ?? "",
-            ["SendGrid:RetryBaseDelay"] = "00:00:00.010",
+            ["Outbox:RetryBaseDelay"] = "00:00:00.010",
+            ["Outbox:MaxRetryDelay"] = "00:00:00.200",
+            // Generous in tests that share one Azurite on two cores; the stall test uses the production default.
+            ["Storage:RequestTimeout"] = "00:00:10",
             ["SendGrid:From"] = "ses@provider.example",
             ["Inboxes:UcServiceCentre"] = "ucsc@dwp.example",
             ["Inboxes:SesPolicy"] = "ses-policy@dwp.example",

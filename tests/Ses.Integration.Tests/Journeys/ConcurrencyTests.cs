@@ -26,7 +26,7 @@ public sealed class ConcurrencyTests : IAsyncLifetime
         Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
         var journey = await Referrals.GetAsync(staff, $"/api/journeys/{id}");
         Assert.Equal(51, journey.GetProperty("version").GetInt32());
-        var history = await Referrals.GetAsync(staff, $"/api/journeys/{id}/history");
+        var history = (await Referrals.GetAsync(staff, $"/api/journeys/{id}/history")).GetProperty("items");
         var reported = history.EnumerateArray().Where(h => h.GetProperty("kind").GetString() == "event-reported:prap-acknowledged").ToArray();
         Assert.Equal(50, reported.Length);
         Assert.Equal(Enumerable.Range(0, 50).Select(i => $"ack-{i}").Order(StringComparer.Ordinal),

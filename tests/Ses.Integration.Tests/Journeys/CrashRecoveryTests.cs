@@ -37,7 +37,7 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
 
         var loser = stale.Journey with { Version = stale.Journey.Version + 1 };
         var events = new JourneyEvent[] { new WarningRaised("from the losing writer") };
-        await Assert.ThrowsAsync<ConcurrencyConflictException>(() => store.CommitAsync(stale, loser, events, [], null, DateTimeOffset.UtcNow));
+        await Assert.ThrowsAsync<ConcurrencyConflictException>(() => store.CommitAsync(stale, loser, new Commit(events, [], null, DateTimeOffset.UtcNow)));
 
         Assert.Equal(before.Count, (await HistoryAsync()).Count);
         Assert.Equal(2, (await store.GetAsync(_id))!.Journey.Version);
@@ -48,7 +48,8 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
     {
         // A host scheduled a deadline's timer, then died before committing the decision that scheduled it.
         var orphan = new TimerSpec(DeadlineKind.IspAgreed, new DateOnly(2026, 3, 3), TimerStep.Due, LondonTime.At(new DateOnly(2026, 3, 3), new TimeOnly(0, 0)));
-        await _app.Service<TimerIndex>().ScheduleAsync(_id, [orphan]);
+        var next = (await _app.Service<JourneyStore>().GetAsync(_id))!.Journey.Version + 1;
+        await _app.Service<TimerIndex>().ScheduleAsync(_id, next, [orphan], DateTimeOffset.UtcNow.AddHours(-1));
         var before = await HistoryAsync();
 
         await _app.AdvanceAsync("P1D");
@@ -66,13 +67,13 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
         // A host wrote the pointer for version 2's email, then died before the commit; the journey moved on without it.
         var journeyVersion = (await _app.Service<JourneyStore>().GetAsync(_id))!.Journey.Version;
         var ghost = new Notification(Notification.IdFor(_id, JourneyRows.NotificationKey(journeyVersion, 7)), _id, "uc452-part6",
-            ["ucsc@dwp.example"], "s", "b", Notification.Queued, 0, DateTimeOffset.UtcNow, null, null);
+            ["ucsc@dwp.example"], "s", "b", NotificationStatus.Queued, 0, DateTimeOffset.UtcNow, null, null);
         var outbox = _app.Service<OutboxIndex>();
-        await outbox.EnqueueAsync([ghost], journeyVersion, _app.Service<TimeProvider>().GetUtcNow());
+        await outbox.EnqueueAsync([ghost], journeyVersion, DateTimeOffset.UtcNow);
 
         await _app.Service<OutboxSender>().RunOnceAsync();
 
-        Assert.Empty(await outbox.PendingAsync(_app.Service<TimeProvider>().GetUtcNow().AddHours(1), 10));
+        Assert.Empty(await outbox.DueAsync(DateTimeOffset.UtcNow.AddDays(1)).ToListAsync());
         Assert.Empty(await _app.Service<JourneyStore>().NotificationsAsync(_id));
     }
 }

@@ -50,7 +50,7 @@ public sealed class DurableTimerTests : IAsyncLifetime
             var history = await store.HistoryAsync(id).ToListAsync();
             Assert.Single(history, h => h.Event is TimerFired { Kind: DeadlineKind.Ucpr1Chase });
             var notification = Assert.Single(await store.NotificationsAsync(id));
-            Assert.Equal(Notification.Sent, notification.Status);
+            Assert.Equal(NotificationStatus.Sent, notification.Status);
             Assert.Single(_sendGrid.For(notification.NotificationId));
         }
     }

@@ -43,7 +43,7 @@ public sealed class FullJourneyTests : SendGridAppTest
         Assert.Equal(templates.Length, SendGrid.Accepted.Count);
         Assert.Equal(new[] { "spoc@jcp.example" }, SendGrid.Accepted.First().To);
 
-        var history = await Referrals.GetAsync(staff, $"/api/journeys/{id}/history");
+        var history = (await Referrals.GetAsync(staff, $"/api/journeys/{id}/history")).GetProperty("items");
         var kinds = history.EnumerateArray().Select(h => h.GetProperty("kind").GetString()!).ToArray();
         Assert.Equal("referral-received", kinds[0]);
         Assert.Contains("timer-fired:ucpr1-chase:due", kinds);

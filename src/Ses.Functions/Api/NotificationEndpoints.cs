@@ -1,0 +1,60 @@
+using Azure;
+using Ses.Domain;
+using Ses.Functions.Auth;
+using Ses.Infrastructure.Journeys;
+using Ses.Infrastructure.Outbox;
+
+namespace Ses.Functions.Api;
+
+/// <summary>A page of notifications needing an operator, across journeys.</summary>
+public sealed record AttentionPage(IReadOnlyList<AttentionItem> Items, string? ContinuationToken);
+
+/// <summary>
+/// Operators' view of delivery (SPEC 5): failed and retrying emails across journeys, and resending a failed one. Reading
+/// a single journey's emails stays with the journey (<c>GET /api/journeys/{id}/notifications</c>).
+/// </summary>
+public static class NotificationEndpoints
+{
+    public static void MapNotifications(this IEndpointRouteBuilder api)
+    {
+        api.MapGet("/notifications", ListAsync).RequireAuthorization(Policies.Operator).WithTags("Notifications")
+            .Produces<AttentionPage>().ProducesValidationProblem();
+        api.MapPost("/journeys/{id}/notifications/{notificationId}/resend", ResendAsync).RequireAuthorization(Policies.Operator)
+            .WithTags("Notifications").Produces<Notification>(StatusCodes.Status202Accepted)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+    }
+
+    private static async Task<IResult> ListAsync(OutboxIndex index, string? status, int? pageSize, string? continuationToken, CancellationToken ct)
+    {
+        if (!Kebab.TryParse<NotificationStatus>(status, out var wanted) || wanted is not (NotificationStatus.Failed or NotificationStatus.Retrying))
+        {
+            return Problems.Validation("status", "status is required: failed or retrying.");
+        }
+        if (pageSize is < 1 or > 200) return Problems.Validation("pageSize", "pageSize must be between 1 and 200.");
+        try
+        {
+            var (items, next) = await index.AttentionAsync(wanted, pageSize ?? 50, continuationToken, ct);
+            return TypedResults.Ok(new AttentionPage(items, next));
+        }
+        catch (Exception ex) when (continuationToken is not null && ex is RequestFailedException { Status: 400 } or FormatException or ArgumentException)
+        {
+            return Problems.Validation("continuationToken", "continuationToken is not one this API gave out.");
+        }
+    }
+
+    private static async Task<IResult> ResendAsync(
+        string id, string notificationId, HttpContext context, JourneyStore store, NotificationResender resender, CancellationToken ct)
+    {
+        var (_, denied) = await JourneyAccess.LoadAsync(store, id, context, ct);
+        if (denied is not null) return denied;
+        var (status, notification) = await resender.ResendAsync(id, notificationId, ct);
+        return status switch
+        {
+            ResendStatus.Requeued => TypedResults.Accepted($"/api/journeys/{id}/notifications", notification),
+            ResendStatus.NotResendable => Problems.Status(409, "Only a failed or not-sent notification can be sent again.",
+                $"It is {Kebab.Of(notification!.Status)}."),
+            ResendStatus.Changed => Problems.Status(409, "The notification changed meanwhile.", "Look at it again and retry."),
+            _ => Problems.Status(404, "Not found.", "No such notification on this journey."),
+        };
+    }
+}
