@@ -68,11 +68,13 @@ public sealed class OutboxIndex(StorageClients storage)
     /// <summary>Moves a pointer's next look, mirroring the notification's status for the retrying view. Lost races are harmless.</summary>
     public async Task RescheduleAsync(OutboxPointer pointer, Notification notification, DateTimeOffset nextAttemptAt, CancellationToken ct = default)
     {
-        await MergeAsync(new TableEntity(Pending, pointer.NotificationId)
+        // An upsert: a host that lost its claim may have dropped the pointer meanwhile; an undelivered email keeps one.
+        await Table.UpsertEntityAsync(new TableEntity(Pending, pointer.NotificationId)
         {
             ["NextAttemptAt"] = nextAttemptAt, ["Status"] = Kebab.Of(notification.Status), ["Attempts"] = notification.Attempts,
             ["LastError"] = notification.LastError, ["Template"] = notification.Template,
-        }, ct);
+            ["Version"] = pointer.Version, ["EnqueuedAt"] = pointer.EnqueuedAt,
+        }, TableUpdateMode.Merge, ct);
     }
 
     private async Task MergeAsync(TableEntity row, CancellationToken ct)

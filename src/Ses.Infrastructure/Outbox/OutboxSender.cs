@@ -160,7 +160,9 @@ public sealed class OutboxSender(
                 };
                 if (await store.UpdateNotificationAsync(done, claim, ct) is null)
                 {
+                    // Our lease ran out mid-send and another host holds it now: its outcome and its pointer are its own.
                     log.LogWarning("Notification {NotificationId} was sent but its claim was taken over before it was marked.", n.NotificationId);
+                    return;
                 }
                 await index.RemoveAsync(pointer, ct);
                 log.LogInformation("Notification {NotificationId} ({Template}): {Status} after {Attempts} attempt(s)",

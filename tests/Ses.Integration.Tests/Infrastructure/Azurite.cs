@@ -18,6 +18,17 @@ public static class Azurite
     private static string Start()
     {
         if (Environment.GetEnvironmentVariable("SES_TEST_STORAGE") is { Length: > 0 } given) return given;
+        (_process, var connection) = StartOwn();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => { try { _process.Kill(true); } catch (InvalidOperationException) { } };
+        return connection;
+    }
+
+    /// <summary>
+    /// An Azurite of its own, in memory on free loopback ports: for the one fault test that freezes storage (SIGSTOP),
+    /// which must not freeze every other test sharing the run's Azurite. The caller stops it.
+    /// </summary>
+    public static (Process Process, string ConnectionString) StartOwn()
+    {
         var root = RepoRoot();
         var bin = Path.Combine(root, "scripts", "node_modules", ".bin", "azurite");
         if (!File.Exists(bin)) throw new InvalidOperationException("Azurite is not installed: run `npm ci` in scripts/ (scripts/test.sh does it).");
@@ -25,8 +36,11 @@ public static class Azurite
         var info = new ProcessStartInfo(bin,
             $"--silent --inMemoryPersistence --skipApiVersionCheck --loose --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1 --blobPort {blob} --queuePort {queue} --tablePort {table}")
         { RedirectStandardOutput = true, RedirectStandardError = true };
-        _process = Process.Start(info)!;
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => { try { _process.Kill(true); } catch (InvalidOperationException) { } };
+        var process = Process.Start(info)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (!Listening(table) || !Listening(blob))
         {
@@ -34,9 +48,9 @@ public static class Azurite
             Thread.Sleep(100);
         }
         const string key = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
-        return $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={key};" +
+        return (process, $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={key};" +
                $"BlobEndpoint=http://127.0.0.1:{blob}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{queue}/devstoreaccount1;" +
-               $"TableEndpoint=http://127.0.0.1:{table}/devstoreaccount1;";
+               $"TableEndpoint=http://127.0.0.1:{table}/devstoreaccount1;");
     }
 
     public static int FreePort()

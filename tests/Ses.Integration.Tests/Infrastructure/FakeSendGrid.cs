@@ -21,6 +21,9 @@ public sealed class FakeSendGrid : IAsyncDisposable
     public ConcurrentQueue<Received> Accepted { get; } = new();
     public int Requests => _requests;
 
+    /// <summary>How long each answer takes, as a loaded SendGrid would.</summary>
+    public TimeSpan Latency { get; set; }
+
     /// <summary>When each request arrived (real time), to check backoff and Retry-After.</summary>
     public ConcurrentQueue<DateTimeOffset> RequestTimes { get; } = new();
 
@@ -128,6 +131,18 @@ public sealed class FakeSendGrid : IAsyncDisposable
             return Results.StatusCode(outage.Status);
         }
         using var doc = await JsonDocument.ParseAsync(request.Body);
+        if (Latency > TimeSpan.Zero)
+        {
+            // A request whose client died before the answer is not delivered: SendGrid never accepted it.
+            try
+            {
+                await Task.Delay(Latency, context.RequestAborted);
+            }
+            catch (OperationCanceledException)
+            {
+                return Results.StatusCode(499);
+            }
+        }
         var root = doc.RootElement;
         var personalization = root.GetProperty("personalizations")[0];
         var to = personalization.GetProperty("to").EnumerateArray().Select(t => t.GetProperty("email").GetString()!).ToArray();
