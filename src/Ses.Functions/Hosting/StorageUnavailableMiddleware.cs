@@ -2,7 +2,10 @@ using Ses.Infrastructure.Storage;
 
 namespace Ses.Functions.Hosting;
 
-/// <summary>Storage that cannot be reached is a 503 with Retry-After (SPEC 5), never a 500; nothing was changed.</summary>
+/// <summary>
+/// Storage that cannot be reached, or does not answer within its request timeout, is a 503 with Retry-After (SPEC 5),
+/// never a 500 and never a hang: about 5 s with the default <c>Storage:RequestTimeout</c>.
+/// </summary>
 public sealed class StorageUnavailableMiddleware(RequestDelegate next, ILogger<StorageUnavailableMiddleware> log)
 {
     public async Task InvokeAsync(HttpContext context, IProblemDetailsService problems)
@@ -11,7 +14,7 @@ public sealed class StorageUnavailableMiddleware(RequestDelegate next, ILogger<S
         {
             await next(context);
         }
-        catch (Exception ex) when (IsUnreachable(ex) && !context.Response.HasStarted)
+        catch (Exception ex) when (StorageFailures.IsUnreachable(ex, context.RequestAborted) && !context.Response.HasStarted)
         {
             log.LogWarning("Storage unreachable while handling {Method} {Path}: {Error}", context.Request.Method, context.Request.Path, ex.GetType().Name);
             context.Response.Clear();
@@ -20,10 +23,8 @@ public sealed class StorageUnavailableMiddleware(RequestDelegate next, ILogger<S
             await problems.WriteAsync(new ProblemDetailsContext
             {
                 HttpContext = context,
-                ProblemDetails = { Status = 503, Title = "Storage is unreachable.", Detail = "Nothing was changed. Try again shortly." },
+                ProblemDetails = { Status = 503, Title = "Storage is unreachable.", Detail = "Storage did not answer in time. Try again shortly; send events with an eventId so a request that did reach storage is never applied twice." },
             });
         }
     }
-
-    private static bool IsUnreachable(Exception ex) => StorageFailures.IsUnreachable(ex);
 }

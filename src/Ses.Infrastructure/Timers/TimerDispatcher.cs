@@ -119,7 +119,7 @@ public sealed class TimerDispatcher(
             await timers.CompleteAsync(timer, CancellationToken.None);
             return result.Changed ? Fate.Fired : Fate.NothingToDo;
         }
-        catch (Exception ex) when (!StorageFailures.IsUnreachable(ex) && ex is not OperationCanceledException)
+        catch (Exception ex) when (!StorageFailures.IsUnreachable(ex, ct) && ex is not OperationCanceledException)
         {
             // One journey that cannot be loaded or committed must not stop the others: report it and park its timer.
             log.LogError("Journey {JourneyId} failed while firing {Kind}/{Step}: {Error}. Its timer is parked for {Retry}.",
