@@ -19,8 +19,7 @@ internal sealed class Errors
             if (required) Add(field, $"{Last(field)} is required.");
             return null;
         }
-        if (value.Length > max) { Add(field, $"{Last(field)} is at most {max} characters."); return null; }
-        if (value.Any(char.IsControl)) { Add(field, $"{Last(field)} contains control characters."); return null; }
+        if (InputLimits.TextProblem(Last(field), value, max, allowLineBreaks: false) is { } problem) { Add(field, problem); return null; }
         return value.Trim();
     }
 

@@ -38,7 +38,7 @@ internal static partial class ParticipantValidator
         }
         var phone = Phone("participant.phone", input.Phone, errors);
         var alternative = Phone("participant.alternativePhone", input.AlternativePhone, errors);
-        var address = errors.Text("participant.address", input.Address, 500, required: false);
+        var address = errors.Text("participant.address", input.Address, InputLimits.FreeText, required: false);
         Postcode? postcode = null;
         if (input.Postcode is not null)
         {
