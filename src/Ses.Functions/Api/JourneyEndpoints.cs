@@ -49,7 +49,10 @@ public static class JourneyEndpoints
         if (overdue == true) clauses.Add("Overdue eq true");
         if (dueBefore is not null)
         {
-            if (!DateOnly.TryParseExact(dueBefore, "yyyy-MM-dd", out var before)) return Problems.Validation("dueBefore", "dueBefore must be a date YYYY-MM-DD.");
+            if (!DateOnly.TryParseExact(dueBefore, "yyyy-MM-dd", out var before) || !InputLimits.InRange(before))
+            {
+                return Problems.Validation("dueBefore", $"dueBefore must be a date YYYY-MM-DD from {InputLimits.RangeText}.");
+            }
             clauses.Add(TableClient.CreateQueryFilter($"NextDue lt {before.ToString("yyyy-MM-dd")}"));
         }
         if (pageSize is < 1 or > 200) return Problems.Validation("pageSize", "pageSize must be between 1 and 200.");
@@ -92,10 +95,11 @@ public static class JourneyEndpoints
         var (_, error) = await JourneyAccess.LoadAsync(store, id, request.HttpContext, ct);
         if (error is not null) return error;
         if (!body!.Value.TryGetProperty("reason", out var reason) || reason.ValueKind != System.Text.Json.JsonValueKind.String
-            || reason.GetString() is not { Length: > 0 and <= 500 } text)
+            || reason.GetString() is not { Length: > 0 } text)
         {
-            return Problems.Validation("reason", "reason is required: 1 to 500 characters.");
+            return Problems.Validation("reason", $"reason is required: 1 to {InputLimits.FreeText} characters.");
         }
+        if (InputLimits.TextProblem("reason", text, InputLimits.FreeText, allowLineBreaks: true) is { } problem) return Problems.Validation("reason", problem);
         var result = await engine.ExecuteAsync(id, now => new Terminate(text, now), ct: ct);
         return result.Rejection is { } rejection
             ? Problems.Rejected(rejection)
