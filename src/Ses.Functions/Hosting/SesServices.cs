@@ -47,6 +47,7 @@ public static class SesServices
                 : new SendGridEmailSender(options, sp.GetRequiredService<IHttpClientFactory>().CreateClient("sendgrid"));
         });
         services.AddHostedService<DispatcherService>();
+        services.AddExceptionHandler<BadRequestBodyHandler>();
         return services;
     }
 
