@@ -34,7 +34,7 @@ public static class JourneyEndpoints
     }
 
     private static async Task<IResult> ListAsync(
-        HttpContext context, JourneyStore store, string? phase, string? provider, bool? overdue, string? dueBefore,
+        HttpContext context, JourneyStore store, ContinuationTokens tokens, string? phase, string? provider, bool? overdue, string? dueBefore,
         int? pageSize, string? continuationToken, CancellationToken ct)
     {
         var caller = Caller.From(context.User);
@@ -56,16 +56,21 @@ public static class JourneyEndpoints
             clauses.Add(TableClient.CreateQueryFilter($"NextDue lt {before.ToString("yyyy-MM-dd")}"));
         }
         if (pageSize is < 1 or > 200) return Problems.Validation("pageSize", "pageSize must be between 1 and 200.");
+        var continuation = continuationToken is null ? null : tokens.Unprotect(continuationToken);
+        if (continuationToken is not null && continuation is null) return NotOurToken();
         try
         {
-            var (rows, next) = await store.ListAsync(string.Join(" and ", clauses), pageSize ?? 50, continuationToken, ct);
-            return TypedResults.Ok(new JourneyPage(rows.Select(Summary).ToArray(), next));
+            var (rows, next) = await store.ListAsync(string.Join(" and ", clauses), pageSize ?? 50, continuation, ct);
+            return TypedResults.Ok(new JourneyPage(rows.Select(Summary).ToArray(), tokens.Protect(next)));
         }
-        catch (Exception ex) when (continuationToken is not null && ex is RequestFailedException { Status: 400 } or FormatException or ArgumentException)
+        catch (Exception ex) when (continuation is not null && ex is RequestFailedException { Status: 400 } or FormatException or ArgumentException)
         {
-            return Problems.Validation("continuationToken", "continuationToken is not one this API gave out.");
+            return NotOurToken();
         }
     }
+
+    private static Microsoft.AspNetCore.Http.HttpResults.ValidationProblem NotOurToken() =>
+        Problems.Validation("continuationToken", "continuationToken is not one this API gave out: pass the continuationToken of the previous page unchanged.");
 
     private static JourneySummary Summary(TableEntity row) => new(
         row.PartitionKey, row.GetString("ReferralId"), row.GetString("Provider"), row.GetString("Phase"), row.GetString("Closure"),

@@ -48,6 +48,7 @@ public static class SesServices
         });
         services.AddHostedService<DispatcherService>();
         services.AddExceptionHandler<BadRequestBodyHandler>();
+        services.AddSingleton<Api.ContinuationTokens>();
         return services;
     }
 
