@@ -311,6 +311,24 @@ public sealed class HostileRequestTests(SharedApp shared)
         await AssertProblemAsync(response);
     }
 
+    [Theory]
+    [InlineData(401)]
+    [InlineData(10_000)]
+    [InlineData(200_000)]
+    public async Task A_document_whose_file_name_is_beyond_the_free_text_limit_is_a_400_and_not_kept(int length)
+    {
+        var id = Referrals.NewId();
+        await Referrals.CreateAsync(_app.Client(SesApp.ReferralKey), Referrals.Body(id));
+        var staff = _app.Client(SesApp.ProviderAKey);
+        var form = new MultipartFormDataContent { { new StringContent("isp"), "kind" } };
+        var file = new ByteArrayContent("document body"u8.ToArray());
+        file.Headers.ContentType = new("application/pdf");
+        form.Add(file, "file", new string('n', length - 4) + ".pdf");
+        var response = await staff.PostAsync($"/api/journeys/{id}/documents", form);
+        await AssertProblemAsync(response);
+        Assert.Empty((await Referrals.GetAsync(staff, $"/api/journeys/{id}/documents")).EnumerateArray());
+    }
+
     public static IEnumerable<object[]> ReferralTextFieldNames() => ReferralTextFields.Select(f => new object[] { f });
 
     [Theory]
