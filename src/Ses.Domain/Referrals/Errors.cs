@@ -25,7 +25,7 @@ internal sealed class Errors
 
     public string? Email(string field, string? value)
     {
-        var text = Text(field, value, 254, required: true);
+        var text = Text(field, value, ReferralLimits.MaxLength["contact.email"], required: true);
         if (text is null) return null;
         if (!MailAddress.TryCreate(text, out var address) || address.Address != text || !text.Contains('.', StringComparison.Ordinal) || text.Contains(' '))
         {

@@ -49,6 +49,8 @@ public static class SesServices
         services.AddHostedService<DispatcherService>();
         services.AddExceptionHandler<BadRequestBodyHandler>();
         services.AddSingleton<Api.ContinuationTokens>();
+        // The input limits as maxLength in the OpenAPI document that Program's AddOpenApi() names "v1".
+        services.Configure<Microsoft.AspNetCore.OpenApi.OpenApiOptions>("v1", o => o.AddSchemaTransformer<OpenApiLimits>());
         return services;
     }
 
