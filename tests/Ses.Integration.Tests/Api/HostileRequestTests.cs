@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Ses.Domain;
+using Ses.Domain.Journeys;
 using Ses.Integration.Tests.Infrastructure;
 
 namespace Ses.Integration.Tests.Api;
@@ -327,6 +328,25 @@ public sealed class HostileRequestTests(SharedApp shared)
         var response = await staff.PostAsync($"/api/journeys/{id}/documents", form);
         await AssertProblemAsync(response);
         Assert.Empty((await Referrals.GetAsync(staff, $"/api/journeys/{id}/documents")).EnumerateArray());
+    }
+
+    [Fact]
+    public async Task The_OpenAPI_document_states_the_limits_as_maxLength()
+    {
+        var schemas = (await Referrals.GetAsync(_app.CreateClient(), "/openapi/v1.json")).GetProperty("components").GetProperty("schemas");
+        int? MaxLength(string schema, string property) =>
+            schemas.GetProperty(schema).GetProperty("properties").GetProperty(property).TryGetProperty("maxLength", out var max) ? max.GetInt32() : null;
+        Assert.Equal(InputLimits.FreeText, MaxLength("ParticipantInput", "address"));
+        Assert.Equal(100, MaxLength("ParticipantInput", "forename"));
+        Assert.Equal(50, MaxLength("ReferralInput", "provisionId"));
+        Assert.Equal(254, MaxLength("ContactInput", "email"));
+        Assert.Equal(InputLimits.FreeText, MaxLength("TerminateRequest", "reason"));
+        Assert.Equal(InputLimits.FreeText, MaxLength("Ucpr1Content", "complexNeeds"));
+        var events = schemas.EnumerateObject().Where(s => s.Name.StartsWith("ReportedEvent", StringComparison.Ordinal) && s.Name != "ReportedEvent").ToList();
+        Assert.Equal(ReportedEventTypes.All.Count, events.Count);
+        Assert.All(events, e => Assert.Equal(InputLimits.EventId, MaxLength(e.Name, "eventId")));
+        var employer = events.Single(e => e.Value.GetProperty("properties").TryGetProperty("employer", out _)).Name;
+        Assert.Equal(InputLimits.FreeText, MaxLength(employer, "employer"));
     }
 
     public static IEnumerable<object[]> ReferralTextFieldNames() => ReferralTextFields.Select(f => new object[] { f });
