@@ -616,11 +616,11 @@ public sealed class HostileRequestTests(SharedApp shared)
     }
 
     [Fact]
-    public void The_corpus_holds_at_least_four_hundred_requests()
+    public void The_corpus_holds_at_least_five_hundred_requests()
     {
         var size = ReferralCorpus().Count() + EventCorpus().Count() + InvalidUtf8Bodies().Count() + TerminateCorpus().Count()
             + ClockCorpus().Count() + QueryCorpus().Count();
-        Assert.True(size >= 400, $"the corpus shrank to {size} requests");
+        Assert.True(size >= 500, $"the corpus shrank to {size} requests");
     }
 
     private static string PathOf(string target, string journeyId) => target switch
