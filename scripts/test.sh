@@ -25,6 +25,6 @@ dotnet test SesFunctions.sln --configuration Release "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
 # One closing line over every test assembly, in the plain form CI reads.
-total() { grep -Eo "$1: *[0-9]+" "$log" | awk '{ n += $NF } END { print n + 0 }'; }
+total() { grep -aEo "$1: *[0-9]+" "$log" | awk '{ n += $NF } END { print n + 0 }'; }
 echo "tests: $(total Passed) passed, $(total Failed) failed"
 exit "$status"
