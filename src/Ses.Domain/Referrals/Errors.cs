@@ -19,14 +19,13 @@ internal sealed class Errors
             if (required) Add(field, $"{Last(field)} is required.");
             return null;
         }
-        if (value.Length > max) { Add(field, $"{Last(field)} is at most {max} characters."); return null; }
-        if (value.Any(char.IsControl)) { Add(field, $"{Last(field)} contains control characters."); return null; }
+        if (InputLimits.TextProblem(Last(field), value, max, allowLineBreaks: false) is { } problem) { Add(field, problem); return null; }
         return value.Trim();
     }
 
     public string? Email(string field, string? value)
     {
-        var text = Text(field, value, 254, required: true);
+        var text = Text(field, value, ReferralLimits.MaxLength["contact.email"], required: true);
         if (text is null) return null;
         if (!MailAddress.TryCreate(text, out var address) || address.Address != text || !text.Contains('.', StringComparison.Ordinal) || text.Contains(' '))
         {

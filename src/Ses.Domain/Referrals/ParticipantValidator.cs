@@ -8,14 +8,14 @@ internal static partial class ParticipantValidator
     public static Participant? Validate(ParticipantInput? input, bool mappa, Errors errors)
     {
         if (input is null) { errors.Add("participant", "participant is required."); return null; }
-        var title = errors.Text("participant.title", input.Title, 20, required: false);
-        var forename = errors.Text("participant.forename", input.Forename, 100, required: true);
-        var surname = errors.Text("participant.surname", input.Surname, 100, required: true);
+        var title = errors.Text("participant.title", input.Title, ReferralLimits.MaxLength["participant.title"], required: false);
+        var forename = errors.Text("participant.forename", input.Forename, ReferralLimits.MaxLength["participant.forename"], required: true);
+        var surname = errors.Text("participant.surname", input.Surname, ReferralLimits.MaxLength["participant.surname"], required: true);
         Nino? nino = null;
         if (Nino.TryParse(input.Nino, out var parsed, out var ninoError)) nino = parsed;
         else errors.Add("participant.nino", ninoError!);
-        var clientNumber = errors.Text("participant.clientNumber", input.ClientNumber, 50, required: false);
-        var childcare = errors.Text("participant.childcareNeeds", input.ChildcareNeeds, 200, required: false);
+        var clientNumber = errors.Text("participant.clientNumber", input.ClientNumber, ReferralLimits.MaxLength["participant.clientNumber"], required: false);
+        var childcare = errors.Text("participant.childcareNeeds", input.ChildcareNeeds, ReferralLimits.MaxLength["participant.childcareNeeds"], required: false);
         var (phone, alternative, address, postcode) = Contactable(input, mappa, errors);
         if (input.Disability is null) errors.Add("participant.disability", "disability (true or false) is required.");
         var benefit = Benefit.None;
@@ -38,7 +38,7 @@ internal static partial class ParticipantValidator
         }
         var phone = Phone("participant.phone", input.Phone, errors);
         var alternative = Phone("participant.alternativePhone", input.AlternativePhone, errors);
-        var address = errors.Text("participant.address", input.Address, 500, required: false);
+        var address = errors.Text("participant.address", input.Address, ReferralLimits.MaxLength["participant.address"], required: false);
         Postcode? postcode = null;
         if (input.Postcode is not null)
         {

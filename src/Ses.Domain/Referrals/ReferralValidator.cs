@@ -21,8 +21,8 @@ public static partial class ReferralValidator
         if (input.Region is not null && !RegionNames.TryParse(input.Region, out region)) errors.Add("region", "region is england-and-wales, scotland or northern-ireland.");
         var referralId = ReferralId(input.ReferralId, channel, errors);
         var date = ReferralDate(input.ReferralDate, today, errors);
-        var provisionId = errors.Text("provisionId", input.ProvisionId, 50, required: true);
-        var provider = errors.Text("provider", input.Provider, 50, required: true);
+        var provisionId = errors.Text("provisionId", input.ProvisionId, ReferralLimits.MaxLength["provisionId"], required: true);
+        var provider = errors.Text("provider", input.Provider, ReferralLimits.MaxLength["provider"], required: true);
         var mappa = input.Mappa ?? false;
         if (mappa && channel != Channel.Prap) errors.Add("mappa", "Only PRaP referrals carry the MAPPA flag (13.58).");
         var participant = ParticipantValidator.Validate(input.Participant, mappa, errors);
@@ -66,7 +66,7 @@ public static partial class ReferralValidator
             if (required) errors.Add(field, $"{field} (name and email) is required for PRaP referrals (13.61).");
             return null;
         }
-        var name = errors.Text($"{field}.name", input.Name, 100, required: true);
+        var name = errors.Text($"{field}.name", input.Name, ReferralLimits.MaxLength["contact.name"], required: true);
         var email = errors.Email($"{field}.email", input.Email);
         return name is null || email is null ? null : new Contact(name, email);
     }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using System.Xml;
+using Ses.Domain;
 using Ses.Functions.Auth;
 using Ses.Infrastructure.Clock;
 
@@ -9,6 +10,9 @@ namespace Ses.Functions.Api;
 /// <summary>GET/POST /api/admin/clock: the virtual clock (SPEC 3, 5). Absent (404) unless <c>Clock:Mode=Virtual</c>.</summary>
 public static partial class AdminEndpoints
 {
+    /// <summary>The furthest one request moves the clock.</summary>
+    private static readonly TimeSpan MaxMove = TimeSpan.FromDays(3 * 366);
+
     /// <summary>
     /// The clock after a move: timers fired, journeys skipped because they failed (reported in the log, retried later), and
     /// whether every email the move caused was delivered before it answered (a slow SendGrid delays only emails).
@@ -37,10 +41,14 @@ public static partial class AdminEndpoints
             {
                 return Problems.Validation("now", "now must be an ISO 8601 timestamp with an offset.");
             }
+            if (!InputLimits.InRange(DateOnly.FromDateTime(target.UtcDateTime)) || target - clock.Now > MaxMove)
+            {
+                return Problems.Validation("now", $"now must be from {InputLimits.RangeText} and at most 3 years after the virtual clock's time.");
+            }
         }
         else if (element.TryGetProperty("advanceBy", out var by))
         {
-            if (by.ValueKind != JsonValueKind.String || ParseDuration(by.GetString()!) is not { } span || span < TimeSpan.Zero || span > TimeSpan.FromDays(3 * 366))
+            if (by.ValueKind != JsonValueKind.String || ParseDuration(by.GetString()!) is not { } span || span < TimeSpan.Zero || span > MaxMove || !InputLimits.InRange(DateOnly.FromDateTime((clock.Now + span).UtcDateTime)))
             {
                 return Problems.Validation("advanceBy", "advanceBy must be a positive ISO 8601 duration of at most 3 years, such as P3D, PT2H or P6W.");
             }

@@ -1,3 +1,4 @@
+using Ses.Domain;
 using Ses.Functions.Auth;
 using Ses.Infrastructure.Documents;
 using Ses.Infrastructure.Journeys;
@@ -44,13 +45,18 @@ public static class DocumentEndpoints
         if (form.Files.GetFile("file") is not { } file) return Problems.Validation("file", "A 'file' part is required.");
         if (file.Length == 0) return Problems.Validation("file", "The file is empty.");
         if (file.Length > DocumentRules.MaxBytes) return TooLarge();
+        var fileName = Path.GetFileName(file.FileName);
+        if (fileName.Length > InputLimits.FreeText)
+        {
+            return Problems.Validation("file", $"The file name is at most {InputLimits.FreeText} characters (it has {fileName.Length}).");
+        }
         var contentType = file.ContentType.Split(';')[0].Trim().ToLowerInvariant();
         if (!DocumentRules.ContentTypes.Contains(contentType))
         {
             return Problems.UnsupportedMediaType($"a file of type {string.Join(", ", DocumentRules.ContentTypes)}");
         }
         await using var content = file.OpenReadStream();
-        var saved = await documents.SaveAsync(stored!.Journey.JourneyId, kind, Path.GetFileName(file.FileName), contentType, content, time.GetUtcNow(), ct);
+        var saved = await documents.SaveAsync(stored!.Journey.JourneyId, kind, fileName, contentType, content, time.GetUtcNow(), ct);
         return TypedResults.Created($"/api/journeys/{id}/documents", saved);
     }
 

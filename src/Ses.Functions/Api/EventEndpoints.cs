@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Ses.Domain;
 using Ses.Domain.Journeys;
 using Ses.Functions.Auth;
 using Ses.Infrastructure.Journeys;
@@ -32,14 +33,15 @@ public static class EventEndpoints
         string? eventId = null;
         if (element.TryGetProperty("eventId", out var idElement) && idElement.ValueKind != JsonValueKind.Null)
         {
-            if (idElement.ValueKind != JsonValueKind.String || idElement.GetString() is not { Length: > 0 and <= 100 } text)
+            if (idElement.ValueKind != JsonValueKind.String || idElement.GetString() is not { Length: > 0 and <= InputLimits.EventId } text)
             {
-                return Problems.Validation("eventId", "eventId must be a string of 1 to 100 characters.");
+                return Problems.Validation("eventId", $"eventId must be a string of 1 to {InputLimits.EventId} characters.");
             }
             eventId = text;
         }
         var (reported, bindError) = JsonBody.Bind<ReportedEvent>(element);
         if (bindError is not null) return bindError;
+        if (ReportedEventLimits.Check(reported!) is { Count: > 0 } limits) return Problems.Validation(limits);
         var result = await engine.ExecuteAsync(id, now => new RecordEvent(reported!, eventId, now), ct: ct);
         var caller = Caller.From(request.HttpContext.User);
         if (result.Rejection is { } rejection) return Problems.Rejected(rejection);

@@ -34,7 +34,7 @@ public static class JourneyEndpoints
     }
 
     private static async Task<IResult> ListAsync(
-        HttpContext context, JourneyStore store, string? phase, string? provider, bool? overdue, string? dueBefore,
+        HttpContext context, JourneyStore store, ContinuationTokens tokens, string? phase, string? provider, bool? overdue, string? dueBefore,
         int? pageSize, string? continuationToken, CancellationToken ct)
     {
         var caller = Caller.From(context.User);
@@ -49,20 +49,28 @@ public static class JourneyEndpoints
         if (overdue == true) clauses.Add("Overdue eq true");
         if (dueBefore is not null)
         {
-            if (!DateOnly.TryParseExact(dueBefore, "yyyy-MM-dd", out var before)) return Problems.Validation("dueBefore", "dueBefore must be a date YYYY-MM-DD.");
+            if (!DateOnly.TryParseExact(dueBefore, "yyyy-MM-dd", out var before) || !InputLimits.InRange(before))
+            {
+                return Problems.Validation("dueBefore", $"dueBefore must be a date YYYY-MM-DD from {InputLimits.RangeText}.");
+            }
             clauses.Add(TableClient.CreateQueryFilter($"NextDue lt {before.ToString("yyyy-MM-dd")}"));
         }
         if (pageSize is < 1 or > 200) return Problems.Validation("pageSize", "pageSize must be between 1 and 200.");
+        var continuation = continuationToken is null ? null : tokens.Unprotect(continuationToken);
+        if (continuationToken is not null && continuation is null) return NotOurToken();
         try
         {
-            var (rows, next) = await store.ListAsync(string.Join(" and ", clauses), pageSize ?? 50, continuationToken, ct);
-            return TypedResults.Ok(new JourneyPage(rows.Select(Summary).ToArray(), next));
+            var (rows, next) = await store.ListAsync(string.Join(" and ", clauses), pageSize ?? 50, continuation, ct);
+            return TypedResults.Ok(new JourneyPage(rows.Select(Summary).ToArray(), tokens.Protect(next)));
         }
-        catch (Exception ex) when (continuationToken is not null && ex is RequestFailedException { Status: 400 } or FormatException or ArgumentException)
+        catch (Exception ex) when (continuation is not null && ex is RequestFailedException { Status: 400 } or FormatException or ArgumentException)
         {
-            return Problems.Validation("continuationToken", "continuationToken is not one this API gave out.");
+            return NotOurToken();
         }
     }
+
+    internal static Microsoft.AspNetCore.Http.HttpResults.ValidationProblem NotOurToken() =>
+        Problems.Validation("continuationToken", "continuationToken is not one this API gave out: pass the continuationToken of the previous page unchanged.");
 
     private static JourneySummary Summary(TableEntity row) => new(
         row.PartitionKey, row.GetString("ReferralId"), row.GetString("Provider"), row.GetString("Phase"), row.GetString("Closure"),
@@ -70,20 +78,23 @@ public static class JourneyEndpoints
         row.GetBoolean("Restricted") ?? false, row.GetInt32("Version") ?? 0);
 
     private static async Task<IResult> HistoryAsync(
-        string id, HttpContext context, JourneyStore store, int? pageSize, string? continuationToken, CancellationToken ct)
+        string id, HttpContext context, JourneyStore store, ContinuationTokens tokens, int? pageSize, string? continuationToken, CancellationToken ct)
     {
         var (stored, error) = await JourneyAccess.LoadAsync(store, id, context, ct);
         if (error is not null) return error;
         if (pageSize is < 1 or > 1000) return Problems.Validation("pageSize", "pageSize must be between 1 and 1000.");
+        var continuation = continuationToken is null ? null : tokens.Unprotect(continuationToken);
+        if (continuationToken is not null && continuation is null) return NotOurToken();
         var full = !stored!.Journey.Restricted || Caller.From(context.User).SeesRestricted;
         try
         {
-            var (entries, next) = await store.HistoryPageAsync(id, pageSize ?? 500, continuationToken, ct);
-            return TypedResults.Ok(new HistoryPage(entries.Select(e => new HistoryView(e.Version, e.Kind, e.At, full ? e.Event : null)).ToArray(), next));
+            var (entries, next) = await store.HistoryPageAsync(id, pageSize ?? 500, continuation, ct);
+            return TypedResults.Ok(new HistoryPage(
+                entries.Select(e => new HistoryView(e.Version, e.Kind, e.At, full ? e.Event : null)).ToArray(), tokens.Protect(next)));
         }
-        catch (Exception ex) when (continuationToken is not null && ex is RequestFailedException { Status: 400 } or FormatException or ArgumentException)
+        catch (Exception ex) when (continuation is not null && ex is RequestFailedException { Status: 400 } or FormatException or ArgumentException)
         {
-            return Problems.Validation("continuationToken", "continuationToken is not one this API gave out.");
+            return NotOurToken();
         }
     }
 
@@ -100,10 +111,11 @@ public static class JourneyEndpoints
         var (_, error) = await JourneyAccess.LoadAsync(store, id, request.HttpContext, ct);
         if (error is not null) return error;
         if (!body!.Value.TryGetProperty("reason", out var reason) || reason.ValueKind != System.Text.Json.JsonValueKind.String
-            || reason.GetString() is not { Length: > 0 and <= 500 } text)
+            || reason.GetString() is not { Length: > 0 } text)
         {
-            return Problems.Validation("reason", "reason is required: 1 to 500 characters.");
+            return Problems.Validation("reason", $"reason is required: 1 to {InputLimits.FreeText} characters.");
         }
+        if (InputLimits.TextProblem("reason", text, InputLimits.FreeText, allowLineBreaks: true) is { } problem) return Problems.Validation("reason", problem);
         var result = await engine.ExecuteAsync(id, now => new Terminate(text, now), ct: ct);
         return result.Rejection is { } rejection
             ? Problems.Rejected(rejection)

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Unicode;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Ses.Infrastructure.Storage;
 
@@ -15,11 +16,30 @@ public static class JsonBody
         if (request.ContentLength > MaxBytes) return (null, TooLarge());
         try
         {
-            using var limited = new LimitedStream(request.Body, MaxBytes);
-            using var document = await JsonDocument.ParseAsync(limited, default, ct);
-            return document.RootElement.ValueKind == JsonValueKind.Object
-                ? (document.RootElement.Clone(), null)
-                : (null, Problems.Validation("body", "The body must be a JSON object."));
+            using var buffer = new MemoryStream();
+            try
+            {
+                await new LimitedStream(request.Body, MaxBytes).CopyToAsync(buffer, ct);
+            }
+            catch (IOException ex) when (ex is not BadHttpRequestException && !ct.IsCancellationRequested)
+            {
+                // Kestrel reports most unreadable bodies as BadHttpRequestException (a 400 from BadRequestBodyHandler),
+                // but a chunk size too large to count is a plain IOException ("Bad chunk size data").
+                return (null, Problems.Validation("body", "The body could not be read: its chunked framing is broken."));
+            }
+            if (InvalidUtf8At(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)) is { } at)
+            {
+                return (null, Problems.Validation("body", $"The body is not valid UTF-8 (byte {at + 1})."));
+            }
+            buffer.Position = 0;
+            // Strict JSON: a property given twice is refused rather than one of its values silently winning.
+            using var document = JsonDocument.Parse(buffer, new JsonDocumentOptions { AllowDuplicateProperties = false });
+            if (document.RootElement.ValueKind != JsonValueKind.Object) return (null, Problems.Validation("body", "The body must be a JSON object."));
+            if (UnpairedSurrogateAt(document.RootElement, "") is { } field)
+            {
+                return (null, Problems.Validation(field, $"{field} is not valid Unicode text: it holds an unpaired surrogate escape (\\uD800-\\uDFFF)."));
+            }
+            return (document.RootElement.Clone(), null);
         }
         catch (LimitedStream.TooLargeException)
         {
@@ -46,6 +66,46 @@ public static class JsonBody
         {
             return (null, Problems.Validation("body", ex.Message));
         }
+    }
+
+    /// <summary>
+    /// The path of the first string or property name whose escapes spell an unpaired surrogate ("\ud800"): valid JSON
+    /// syntax, but no Unicode text, so reading it would throw. Checked once here so no endpoint meets it.
+    /// </summary>
+    private static string? UnpairedSurrogateAt(JsonElement element, string path)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                foreach (var property in element.EnumerateObject())
+                {
+                    string name;
+                    try { name = property.Name; }
+                    catch (InvalidOperationException) { return path.Length > 0 ? path : "body"; }
+                    if (UnpairedSurrogateAt(property.Value, path.Length > 0 ? $"{path}.{name}" : name) is { } inner) return inner;
+                }
+                return null;
+            case JsonValueKind.Array:
+                var index = 0;
+                foreach (var item in element.EnumerateArray())
+                {
+                    if (UnpairedSurrogateAt(item, $"{(path.Length > 0 ? path : "body")}[{index++}]") is { } inner) return inner;
+                }
+                return null;
+            case JsonValueKind.String:
+                try { element.GetString(); return null; }
+                catch (InvalidOperationException) { return path.Length > 0 ? path : "body"; }
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>The offset of the first byte that is not well-formed UTF-8 (RFC 8259 8.1: JSON is UTF-8), or null.</summary>
+    private static int? InvalidUtf8At(ReadOnlySpan<byte> bytes)
+    {
+        if (Utf8.IsValid(bytes)) return null;
+        Utf8.ToUtf16(bytes, new char[bytes.Length], out var valid, out _, replaceInvalidSequences: false);
+        return valid;
     }
 
     private static ProblemHttpResult TooLarge() => Problems.Status(413, "The body is too large.", $"At most {MaxBytes / 1024} KiB of JSON.");

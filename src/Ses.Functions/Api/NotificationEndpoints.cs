@@ -24,21 +24,24 @@ public static class NotificationEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
     }
 
-    private static async Task<IResult> ListAsync(OutboxIndex index, string? status, int? pageSize, string? continuationToken, CancellationToken ct)
+    private static async Task<IResult> ListAsync(
+        OutboxIndex index, ContinuationTokens tokens, string? status, int? pageSize, string? continuationToken, CancellationToken ct)
     {
         if (!Kebab.TryParse<NotificationStatus>(status, out var wanted) || wanted is not (NotificationStatus.Failed or NotificationStatus.Retrying))
         {
             return Problems.Validation("status", "status is required: failed or retrying.");
         }
         if (pageSize is < 1 or > 200) return Problems.Validation("pageSize", "pageSize must be between 1 and 200.");
+        var continuation = continuationToken is null ? null : tokens.Unprotect(continuationToken);
+        if (continuationToken is not null && continuation is null) return JourneyEndpoints.NotOurToken();
         try
         {
-            var (items, next) = await index.AttentionAsync(wanted, pageSize ?? 50, continuationToken, ct);
-            return TypedResults.Ok(new AttentionPage(items, next));
+            var (items, next) = await index.AttentionAsync(wanted, pageSize ?? 50, continuation, ct);
+            return TypedResults.Ok(new AttentionPage(items, tokens.Protect(next)));
         }
-        catch (Exception ex) when (continuationToken is not null && ex is RequestFailedException { Status: 400 } or FormatException or ArgumentException)
+        catch (Exception ex) when (continuation is not null && ex is RequestFailedException { Status: 400 } or FormatException or ArgumentException)
         {
-            return Problems.Validation("continuationToken", "continuationToken is not one this API gave out.");
+            return JourneyEndpoints.NotOurToken();
         }
     }
 

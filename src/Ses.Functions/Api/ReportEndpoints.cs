@@ -1,3 +1,4 @@
+using Ses.Domain;
 using Ses.Domain.Calendar;
 using Ses.Domain.Journeys;
 using Ses.Domain.Referrals;
@@ -18,7 +19,10 @@ public static class ReportEndpoints
         JourneyStore store, TimeProvider time, string? asOf, string? format, string? rounding, CancellationToken ct)
     {
         var date = LondonTime.DateOf(time.GetUtcNow());
-        if (asOf is not null && !DateOnly.TryParseExact(asOf, "yyyy-MM-dd", out date)) return Problems.Validation("asOf", "asOf must be a date YYYY-MM-DD.");
+        if (asOf is not null && (!DateOnly.TryParseExact(asOf, "yyyy-MM-dd", out date) || !InputLimits.InRange(date)))
+        {
+            return Problems.Validation("asOf", $"asOf must be a date YYYY-MM-DD from {InputLimits.RangeText}.");
+        }
         if (format is not (null or "json" or "csv")) return Problems.Validation("format", "format is json or csv.");
         if (rounding is not (null or "none" or "publication")) return Problems.Validation("rounding", "rounding is none or publication.");
         var snapshots = new List<JourneySnapshot>();

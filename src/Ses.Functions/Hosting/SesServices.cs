@@ -54,6 +54,10 @@ public static class SesServices
                 : new SendGridEmailSender(options, sp.GetRequiredService<OutboxOptions>(), sp.GetRequiredService<IHttpClientFactory>().CreateClient("sendgrid"));
         });
         services.AddHostedService<DispatcherService>();
+        services.AddExceptionHandler<BadRequestBodyHandler>();
+        services.AddSingleton<Api.ContinuationTokens>();
+        // The input limits as maxLength in the OpenAPI document that Program's AddOpenApi() names "v1".
+        services.Configure<Microsoft.AspNetCore.OpenApi.OpenApiOptions>("v1", o => o.AddSchemaTransformer<OpenApiLimits>());
         return services;
     }
 

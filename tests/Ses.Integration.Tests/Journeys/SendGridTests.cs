@@ -137,7 +137,7 @@ public sealed class RetryHorizonTests : IAsyncLifetime
     public async Task The_failures_view_needs_a_known_status()
     {
         var ops = _app.Client(SesApp.OperatorKey);
-        foreach (var query in new[] { "", "?status=sent", "?status=FAILED", "?status=failed&pageSize=0" })
+        foreach (var query in new[] { "", "?status=sent", "?status=FAILED", "?status=failed&pageSize=0", "?status=failed&continuationToken=x%00y" })
         {
             var response = await ops.GetAsync($"/api/notifications{query}");
             Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
