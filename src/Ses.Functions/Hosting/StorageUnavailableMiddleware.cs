@@ -14,7 +14,8 @@ public sealed class StorageUnavailableMiddleware(RequestDelegate next, ILogger<S
         {
             await next(context);
         }
-        catch (Exception ex) when (StorageFailures.IsUnreachable(ex, context.RequestAborted) && !context.Response.HasStarted)
+        catch (Exception ex) when (ex is not BadHttpRequestException // the client's body broke, not storage
+            && StorageFailures.IsUnreachable(ex, context.RequestAborted) && !context.Response.HasStarted)
         {
             log.LogWarning("Storage unreachable while handling {Method} {Path}: {Error}", context.Request.Method, context.Request.Path, ex.GetType().Name);
             context.Response.Clear();

@@ -60,7 +60,12 @@ public sealed class DurableTimerTests : IAsyncLifetime
     {
         var prefix = SesApp.NewPrefix();
         IReadOnlyList<string> ids;
-        await using (var first = new SesApp(AfterChase, _sendGrid.BaseUrl, prefix: prefix))
+        // Leases are real time: short ones, so the new host does not wait long for what the dead one held.
+        var shortLeases = new Dictionary<string, string?>
+        {
+            ["Dispatcher:Lease"] = "00:00:02", ["Outbox:Lease"] = "00:00:03", ["Outbox:SendTimeout"] = "00:00:02",
+        };
+        await using (var first = new SesApp(AfterChase, _sendGrid.BaseUrl, shortLeases, prefix: prefix))
         {
             ids = await SeedAsync(first, 1000);
             using var dying = new CancellationTokenSource();
@@ -84,9 +89,10 @@ public sealed class DurableTimerTests : IAsyncLifetime
         }
         Assert.InRange(_sendGrid.Accepted.Count, 1, 999);
 
-        // A new host, later than every lease the dead one held.
-        await using var second = new SesApp(AfterChase.AddMinutes(10), _sendGrid.BaseUrl, prefix: prefix);
+        // A new host: it waits out the leases the dead one held, then fires and sends the rest.
+        await using var second = new SesApp(AfterChase.AddMinutes(10), _sendGrid.BaseUrl, shortLeases, prefix: prefix);
         await second.AdvanceAsync("PT1M");
+        Assert.True(await second.Service<OutboxSender>().DrainAsync(TimeSpan.FromSeconds(120)));
         await AssertEachChasedOnceAsync(second, ids);
         Assert.Equal(1000, _sendGrid.Accepted.Count);
     }
@@ -102,6 +108,7 @@ public sealed class DurableTimerTests : IAsyncLifetime
         await Task.WhenAll(
             one.Service<ClockService>().AdvanceToAsync(AfterChase.AddMinutes(1)),
             two.Service<ClockService>().AdvanceToAsync(AfterChase.AddMinutes(1)));
+        Assert.True(await one.Service<OutboxSender>().DrainAsync(TimeSpan.FromSeconds(60)));
 
         await AssertEachChasedOnceAsync(one, ids);
         Assert.Equal(200, _sendGrid.Accepted.Count);
