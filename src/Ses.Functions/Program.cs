@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Authentication;
-using Scalar.AspNetCore;
 using Ses.Functions.Api;
 using Ses.Functions.Auth;
 using Ses.Functions.Hosting;
@@ -36,8 +35,7 @@ app.UseStaticFiles();
 app.UseAuthentication();
 app.UseAuthorization();
 
-app.MapOpenApi().AllowAnonymous();
-app.MapScalarApiReference().AllowAnonymous();
+app.MapApiDocs();
 var api = app.MapGroup("/api");
 api.MapHealth();
 api.MapReferrals();
@@ -53,7 +51,7 @@ try
     await app.Services.GetRequiredService<StorageClients>().EnsureCreatedAsync();
     if (app.Services.GetService<ClockService>() is { } clock) await clock.RestoreAsync();
 }
-catch (Exception ex) when (ex is Azure.RequestFailedException or HttpRequestException or AggregateException)
+catch (Exception ex) when (ex is Azure.RequestFailedException or HttpRequestException or AggregateException or Azure.Identity.AuthenticationFailedException)
 {
     app.Logger.LogWarning("Storage is unreachable at start-up ({Error}); requests will answer 503 until it is back.", ex.GetType().Name);
 }

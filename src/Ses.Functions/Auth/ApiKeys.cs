@@ -51,14 +51,20 @@ public sealed class ApiKeyHandler(
         {
             return Task.FromResult(AuthenticateResult.NoResult());
         }
-        var keys = configuration.GetSection("Auth:ApiKeys").Get<List<ApiKeyEntry>>() ?? [];
-        var suppliedBytes = Encoding.UTF8.GetBytes(supplied.ToString());
-        var match = keys.FirstOrDefault(k => k.Key.Length > 0 &&
-            CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(k.Key), suppliedBytes));
+        var match = Find(configuration, supplied.ToString());
         if (match is null) return Task.FromResult(AuthenticateResult.Fail("Unknown API key."));
         var claims = new List<Claim> { new(ClaimTypes.Role, match.Role), new(ClaimTypes.Name, match.Role) };
         if (!string.IsNullOrEmpty(match.Provider)) claims.Add(new Claim(Roles.ProviderClaim, match.Provider));
         var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
         return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName)));
+    }
+
+    /// <summary>The configured key equal to <paramref name="supplied"/> (constant-time comparison), or null.</summary>
+    public static ApiKeyEntry? Find(IConfiguration configuration, string supplied)
+    {
+        var keys = configuration.GetSection("Auth:ApiKeys").Get<List<ApiKeyEntry>>() ?? [];
+        var suppliedBytes = Encoding.UTF8.GetBytes(supplied);
+        return keys.FirstOrDefault(k => k.Key.Length > 0 &&
+            CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(k.Key), suppliedBytes));
     }
 }

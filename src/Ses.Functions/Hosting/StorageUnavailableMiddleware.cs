@@ -29,6 +29,7 @@ public sealed class StorageUnavailableMiddleware(RequestDelegate next, ILogger<S
     {
         RequestFailedException { Status: 0 or >= 500 } => true,
         HttpRequestException => true,
+        Azure.Identity.AuthenticationFailedException => true, // no token for the storage account (managed identity)
         AggregateException agg => agg.InnerExceptions.Any(IsUnreachable),
         TaskCanceledException { InnerException: TimeoutException } => true,
         _ => ex.InnerException is { } inner && IsUnreachable(inner),
