@@ -59,12 +59,18 @@ public sealed class ApiKeyHandler(
         return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName)));
     }
 
+    /// <summary>
+    /// In Azure the keys are Key Vault references; one whose secret is missing (or unreadable) stays the literal
+    /// <c>@Microsoft.KeyVault(…)</c> text, which is public (infra/main.bicep), so it is never a valid key.
+    /// </summary>
+    public static bool IsUnresolvedReference(string value) => value.StartsWith("@Microsoft.KeyVault(", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>The configured key equal to <paramref name="supplied"/> (constant-time comparison), or null.</summary>
     public static ApiKeyEntry? Find(IConfiguration configuration, string supplied)
     {
         var keys = configuration.GetSection("Auth:ApiKeys").Get<List<ApiKeyEntry>>() ?? [];
         var suppliedBytes = Encoding.UTF8.GetBytes(supplied);
-        return keys.FirstOrDefault(k => k.Key.Length > 0 &&
+        return keys.FirstOrDefault(k => k.Key.Length > 0 && !IsUnresolvedReference(k.Key) &&
             CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(k.Key), suppliedBytes));
     }
 }

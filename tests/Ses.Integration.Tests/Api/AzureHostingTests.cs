@@ -43,6 +43,20 @@ public sealed class AzureHostingTests
     }
 
     [Fact]
+    public async Task A_key_vault_reference_whose_secret_is_missing_is_never_a_valid_key_nor_a_sendgrid_key()
+    {
+        const string unresolved = "@Microsoft.KeyVault(VaultName=sesjourneys-kv;SecretName=api-key-operator)";
+        await using var app = new SesApp(settings: new Dictionary<string, string?>
+        {
+            ["Auth:ApiKeys:5:Key"] = unresolved, ["Auth:ApiKeys:5:Role"] = "operator",
+            ["SendGrid:ApiKey"] = "@Microsoft.KeyVault(VaultName=sesjourneys-kv;SecretName=sendgrid-api-key)",
+        });
+        Assert.Equal(HttpStatusCode.Unauthorized, (await app.Client(unresolved).GetAsync("/api/journeys")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await app.Client(SesApp.OperatorKey).GetAsync("/api/journeys")).StatusCode);
+        Assert.IsType<Ses.Infrastructure.Email.BlobKeepingEmailSender>(app.Service<Ses.Infrastructure.Email.IEmailSender>());
+    }
+
+    [Fact]
     public async Task The_readiness_probe_checks_every_table_and_container()
     {
         await using var app = new SesApp();
