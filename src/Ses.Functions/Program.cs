@@ -15,6 +15,8 @@ if (!builder.Environment.IsEnvironment("Testing"))
 if (Environment.GetEnvironmentVariable("FUNCTIONS_CUSTOMHANDLER_PORT") is { Length: > 0 } port)
 {
     builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+    // The host logs each line of the handler's console to Application Insights (Host.Function.Console): one line per entry.
+    builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.UseUtcTimestamp = true; });
 }
 
 builder.Services.AddSes(builder.Configuration);
