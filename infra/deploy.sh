@@ -5,7 +5,7 @@
 #
 # --what-if only shows what the Bicep deployment would create or change (az deployment group what-if): nothing is
 # built, uploaded or changed. Extra name=value pairs are Bicep parameters (e.g. useSendGrid=false, name=sesdemo,
-# 'apiKeys=@infra/api-keys.json'). The deploying identity (DEPLOYER_ID, default: the signed-in user) is granted upload
+# a JSON value such as 'providers=[{"id":"prov-a",...}]'). The deploying identity (DEPLOYER_ID, default: the signed-in user) is granted upload
 # rights on the package container and secret-officer rights on the Key Vault.
 set -euo pipefail
 cd "$(dirname "$0")/.."
