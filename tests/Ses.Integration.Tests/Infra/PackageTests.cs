@@ -1,7 +1,10 @@
+using System.Diagnostics;
 using System.IO.Compression;
+using System.Net;
 using System.Text;
 using System.Text.Json;
 using Ses.Integration.Tests.Api;
+using Ses.Integration.Tests.Infrastructure;
 
 namespace Ses.Integration.Tests.Infra;
 
@@ -98,6 +101,75 @@ public sealed class PackageTests(PackageFixture package) : IClassFixture<Package
             {
                 Assert.False(content.Contains(secret, StringComparison.Ordinal), $"{Path.GetRelativePath(package.Package, file)} contains '{secret}'");
             }
+        }
+    }
+
+    /// <summary>
+    /// The packaged executable started the way the Functions host starts it (working directory and executable from
+    /// host.json, FUNCTIONS_CUSTOMHANDLER_PORT, the app settings as environment variables), on Azurite.
+    /// </summary>
+    [Fact]
+    public async Task The_packaged_app_starts_as_the_host_starts_it_and_answers_http_and_invocations()
+    {
+        using var host = JsonDocument.Parse(File.ReadAllText(Path.Combine(package.Package, "host.json")));
+        var description = host.RootElement.GetProperty("customHandler").GetProperty("description");
+        var port = Azurite.FreePort();
+        var info = new ProcessStartInfo(Path.Combine(package.Package, description.GetProperty("defaultExecutablePath").GetString()!))
+        {
+            WorkingDirectory = Path.Combine(package.Package, description.GetProperty("workingDirectory").GetString()!),
+            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+        };
+        info.Environment["FUNCTIONS_CUSTOMHANDLER_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        info.Environment["Storage__ConnectionString"] = Azurite.ConnectionString;
+        info.Environment["Storage__Prefix"] = SesApp.NewPrefix();
+        info.Environment["Dispatcher__Enabled"] = "false";
+        info.Environment["Docs__RequireKey"] = "true";
+        info.Environment["Auth__ApiKeys__0__Key"] = "package-test-operator";
+        info.Environment["Auth__ApiKeys__0__Role"] = "operator";
+        using var process = Process.Start(info)!;
+        var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) output.Enqueue(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) output.Enqueue(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(10) };
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            HttpResponseMessage? health = null;
+            while (DateTime.UtcNow < deadline && !process.HasExited)
+            {
+                try
+                {
+                    health = await http.GetAsync("/api/health");
+                    break;
+                }
+                catch (HttpRequestException)
+                {
+                    await Task.Delay(250);
+                }
+            }
+            Assert.True(health is { StatusCode: HttpStatusCode.OK }, string.Join('\n', output));
+            Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/api/health/ready")).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/")).StatusCode);
+            Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync("/openapi/v1.json")).StatusCode);
+
+            var invocation = await http.PostAsync("/TimerDispatch", FunctionsHostTests.Json(FunctionsHostTests.TimerInvocation("TimerDispatch")));
+            Assert.Equal(HttpStatusCode.OK, invocation.StatusCode);
+            using var result = JsonDocument.Parse(await invocation.Content.ReadAsStringAsync());
+            Assert.Equal("TimerDispatch: fired 0 timer(s)", result.RootElement.GetProperty("Logs")[0].GetString());
+
+            var forwarded = new HttpRequestMessage(HttpMethod.Post, "/OutboxSend") { Content = FunctionsHostTests.Json(FunctionsHostTests.TimerInvocation("OutboxSend")) };
+            forwarded.Headers.Add("X-Forwarded-For", "203.0.113.7");
+            Assert.Equal(HttpStatusCode.NotFound, (await http.SendAsync(forwarded)).StatusCode);
+            // Under the host, one log line per entry (the host turns each console line into a log record).
+            Assert.Contains(output, line => line.Contains("info: Microsoft.Hosting.Lifetime", StringComparison.Ordinal) &&
+                line.Contains($"Now listening on: http://127.0.0.1:{port}", StringComparison.Ordinal));
+        }
+        finally
+        {
+            if (!process.HasExited) process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
         }
     }
 }
