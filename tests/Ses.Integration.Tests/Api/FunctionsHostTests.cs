@@ -75,28 +75,33 @@ public sealed class FunctionsHostTests
     /// The host routes outside requests with ASP.NET Core route templates (function.json "route", prefix ""): this serves
     /// each HTTP function's route on the same routing engine and checks which paths reach the app at all.
     /// </summary>
+    public static TheoryData<string, string, string?> Paths => new()
+    {
+        { "GET", "/", "Site" },
+        { "GET", "/index.html", "Site" },
+        { "GET", "/dashboard.js", "Site" },
+        { "GET", "/dashboard.css", "Site" },
+        { "GET", "/openapi/v1.json", "Docs" },
+        { "GET", "/scalar/v1", "Docs" },
+        { "GET", "/scalar/scalar.js", "Docs" },
+        { "GET", "/api/health", "Http" },
+        { "GET", "/api/health/ready", "Http" },
+        { "POST", "/api/referrals", "Http" },
+        { "DELETE", "/api/journeys/200123456", "Http" },
+        { "POST", "/TimerDispatch", null },
+        { "POST", "/OutboxSend", null },
+        { "POST", "/timerdispatch", null },
+        { "GET", "/TimerDispatch", null },
+        { "POST", "/TimerDispatch/", null },
+        { "POST", "/scalar/../TimerDispatch", null },
+        { "POST", "/Http", null },
+        { "GET", "/appsettings.json", null },
+        { "GET", "/Ses.Functions.dll", null },
+        { "GET", "/TimerDispatch/x", null },
+    };
+
     [Theory]
-    [InlineData("GET", "/", "Site")]
-    [InlineData("GET", "/index.html", "Site")]
-    [InlineData("GET", "/dashboard.js", "Site")]
-    [InlineData("GET", "/dashboard.css", "Site")]
-    [InlineData("GET", "/openapi/v1.json", "Docs")]
-    [InlineData("GET", "/scalar/v1", "Docs")]
-    [InlineData("GET", "/scalar/scalar.js", "Docs")]
-    [InlineData("GET", "/api/health", "Http")]
-    [InlineData("GET", "/api/health/ready", "Http")]
-    [InlineData("POST", "/api/referrals", "Http")]
-    [InlineData("DELETE", "/api/journeys/200123456", "Http")]
-    [InlineData("POST", "/TimerDispatch", null)]
-    [InlineData("POST", "/OutboxSend", null)]
-    [InlineData("POST", "/timerdispatch", null)]
-    [InlineData("GET", "/TimerDispatch", null)]
-    [InlineData("POST", "/TimerDispatch/", null)]
-    [InlineData("POST", "/scalar/../TimerDispatch", null)]
-    [InlineData("POST", "/Http", null)]
-    [InlineData("GET", "/appsettings.json", null)]
-    [InlineData("GET", "/Ses.Functions.dll", null)]
-    [InlineData("GET", "/TimerDispatch/x", null)]
+    [MemberData(nameof(Paths))]
     public async Task Outside_requests_reach_the_app_only_under_api_and_the_site_files(string method, string path, string? function)
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -123,6 +128,39 @@ public sealed class FunctionsHostTests
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             Assert.Equal(function, await response.Content.ReadAsStringAsync());
         }
+    }
+
+    /// <summary>
+    /// The same paths on the engine the Functions host itself routes with: one <c>Route</c> per HTTP function (IRouter
+    /// routing, the default inline constraint resolver, an <c>HttpMethodRouteConstraint</c>), as the host's
+    /// WebScriptHostHttpRoutesManager maps them. Paths arrive normalised (Kestrel and the front end remove dot segments).
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Paths))]
+    public async Task The_same_paths_on_the_hosts_iroute_engine(string method, string path, string? function)
+    {
+        var services = new ServiceCollection().AddRouting().AddLogging().BuildServiceProvider();
+        var resolver = services.GetRequiredService<Microsoft.AspNetCore.Routing.IInlineConstraintResolver>();
+        var routes = new Microsoft.AspNetCore.Routing.RouteCollection();
+        foreach (var folder in Directory.GetDirectories(Functions).Order())
+        {
+            using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "function.json")));
+            var trigger = json.RootElement.GetProperty("bindings")[0];
+            if (trigger.GetProperty("type").GetString() != "httpTrigger") continue;
+            var name = Path.GetFileName(folder);
+            var methods = trigger.GetProperty("methods").EnumerateArray().Select(m => m.GetString()!.ToUpperInvariant()).ToArray();
+            var constraints = new Dictionary<string, object> { ["httpMethod"] = new Microsoft.AspNetCore.Routing.Constraints.HttpMethodRouteConstraint(methods) };
+            routes.Add(new Microsoft.AspNetCore.Routing.Route(
+                new Microsoft.AspNetCore.Routing.RouteHandler(_ => Task.CompletedTask), name, trigger.GetProperty("route").GetString(),
+                defaults: null, constraints, dataTokens: new Microsoft.AspNetCore.Routing.RouteValueDictionary { ["function"] = name }, resolver));
+        }
+        var normalised = new Uri(new Uri("http://host"), path).AbsolutePath;
+        var context = new DefaultHttpContext { RequestServices = services };
+        context.Request.Method = method;
+        context.Request.Path = normalised;
+        var routing = new Microsoft.AspNetCore.Routing.RouteContext(context);
+        await routes.RouteAsync(routing);
+        Assert.Equal(function, routing.Handler is null ? null : (string?)routing.RouteData.DataTokens["function"]);
     }
 
     [Fact]
