@@ -1,26 +1,108 @@
-// SES journeys on Azure: one storage account (journeys, timers, outbox, documents) and a Linux Function App that runs
-// the ASP.NET Core app as a custom handler (see docs/adr/002). Deploy with infra/deploy.sh.
+// SES journeys on Azure (docs/adr/004): one storage account (journeys, timers, outbox, documents, and the Functions
+// host's own state), a Linux Function App running the ASP.NET Core app as a custom handler (docs/adr/002), a Key Vault
+// for the SendGrid key and the API keys, and Application Insights. No account key anywhere: shared-key access is off
+// on the storage account, and the app, the Functions host and the package download all use the app's managed identity.
+// Deploy with infra/deploy.sh (see the README, "Deploying to Azure").
+
 @description('Short name used in resource names.')
+@minLength(3)
+@maxLength(11)
 param name string = 'sesjourneys'
+
 param location string = resourceGroup().location
+
 @description('Prefix of every table and container (Storage:Prefix).')
 param storagePrefix string = 'ses'
-@secure()
-param sendGridApiKey string = ''
+
+@description('Inbox of the UC Service Centre (Inboxes:UcServiceCentre).')
 param ucServiceCentreInbox string
+
+@description('Inbox of the SES policy team (Inboxes:SesPolicy).')
 param sesPolicyInbox string
 
-var storageName = toLower('${name}${uniqueString(resourceGroup().id)}')
+@description('Sender address of the emails (SendGrid:From).')
+param sendGridFrom string = 'ses-journeys@provider.example'
+
+@description('Send emails through SendGrid with the key in the Key Vault secret "sendgrid-api-key". False keeps them as .eml files in the outbox container.')
+param useSendGrid bool = true
+
+@description('API keys: each key value is the Key Vault secret "api-key-{name}"; role is referral-system, provider, operator or nominated-officer; provider only for provider keys.')
+param apiKeys array = [
+  { name: 'referral-system', role: 'referral-system', provider: '' }
+  { name: 'operator', role: 'operator', provider: '' }
+]
+
+@description('Providers: id, name, email, claimsEmail, region (Providers:{id}:…).')
+param providers array = []
+
+@description('Object ID of the person or pipeline that deploys: may upload the package and set the Key Vault secrets. Empty grants nothing.')
+param deployerPrincipalId string = ''
+
+var suffix = uniqueString(resourceGroup().id)
+var packageContainer = 'deployments'
+var packageBlob = 'ses-functions.zip'
+
+// Built-in role definitions.
+var storageBlobDataOwner = 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
+var storageBlobDataContributor = 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
+var storageQueueDataContributor = '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
+var storageTableDataContributor = '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
+var keyVaultSecretsUser = '4633458b-17de-408a-b874-0445c86b69e6'
+var keyVaultSecretsOfficer = 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7'
 
 resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
-  name: take(storageName, 24)
+  name: take(toLower('${name}${suffix}'), 24)
   location: location
   sku: { name: 'Standard_ZRS' }
   kind: 'StorageV2'
   properties: {
     minimumTlsVersion: 'TLS1_2'
     allowBlobPublicAccess: false
+    allowSharedKeyAccess: false
+    defaultToOAuthAuthentication: true
     supportsHttpsTrafficOnly: true
+  }
+}
+
+resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01' = {
+  parent: storage
+  name: 'default'
+}
+
+resource deployments 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
+  parent: blobService
+  name: packageContainer
+  properties: { publicAccess: 'None' }
+}
+
+resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
+  name: take('${name}-kv-${suffix}', 24)
+  location: location
+  properties: {
+    tenantId: subscription().tenantId
+    sku: { family: 'A', name: 'standard' }
+    enableRbacAuthorization: true
+    enableSoftDelete: true
+    softDeleteRetentionInDays: 30
+  }
+}
+
+resource logs 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
+  name: '${name}-logs'
+  location: location
+  properties: {
+    sku: { name: 'PerGB2018' }
+    retentionInDays: 30
+  }
+}
+
+resource insights 'Microsoft.Insights/components@2020-02-02' = {
+  name: '${name}-insights'
+  location: location
+  kind: 'web'
+  properties: {
+    Application_Type: 'web'
+    WorkspaceResourceId: logs.id
   }
 }
 
@@ -32,36 +114,112 @@ resource plan 'Microsoft.Web/serverfarms@2023-12-01' = {
   properties: { reserved: true }
 }
 
-var connection = 'DefaultEndpointsProtocol=https;AccountName=${storage.name};AccountKey=${storage.listKeys().keys[0].value};EndpointSuffix=${environment().suffixes.storage}'
+func secretReference(vaultName string, secretName string) string =>
+  '@Microsoft.KeyVault(VaultName=${vaultName};SecretName=${secretName})'
+
+var apiKeySettings = flatten(map(range(0, length(apiKeys)), i => concat(
+  [
+    { name: 'Auth__ApiKeys__${i}__Key', value: secretReference(vault.name, 'api-key-${apiKeys[i].name}') }
+    { name: 'Auth__ApiKeys__${i}__Role', value: apiKeys[i].role }
+    { name: 'Auth__ApiKeys__${i}__Name', value: apiKeys[i].name }
+  ],
+  empty(apiKeys[i].provider) ? [] : [{ name: 'Auth__ApiKeys__${i}__Provider', value: apiKeys[i].provider }]
+)))
+
+var providerSettings = flatten(map(providers, p => [
+  { name: 'Providers__${p.id}__Name', value: p.name }
+  { name: 'Providers__${p.id}__Email', value: p.email }
+  { name: 'Providers__${p.id}__ClaimsEmail', value: p.claimsEmail }
+  { name: 'Providers__${p.id}__Region', value: p.region }
+]))
 
 resource app 'Microsoft.Web/sites@2023-12-01' = {
-  name: '${name}-func'
+  name: '${name}-func-${suffix}'
   location: location
   kind: 'functionapp,linux'
   identity: { type: 'SystemAssigned' }
   properties: {
     serverFarmId: plan.id
     httpsOnly: true
+    keyVaultReferenceIdentity: 'SystemAssigned'
     siteConfig: {
-      linuxFxVersion: ''
       minTlsVersion: '1.2'
-      appSettings: [
-        { name: 'FUNCTIONS_EXTENSION_VERSION', value: '~4' }
-        { name: 'FUNCTIONS_WORKER_RUNTIME', value: 'custom' }
-        { name: 'AzureWebJobsStorage', value: connection }
-        { name: 'Storage__ConnectionString', value: connection }
-        { name: 'Storage__Prefix', value: storagePrefix }
-        { name: 'Clock__Mode', value: 'System' }
-        { name: 'SendGrid__ApiKey', value: sendGridApiKey }
-        { name: 'Inboxes__UcServiceCentre', value: ucServiceCentreInbox }
-        { name: 'Inboxes__SesPolicy', value: sesPolicyInbox }
-        { name: 'Reminders__TimeOfDay', value: '09:00' }
-        { name: 'Dispatcher__Enabled', value: 'false' } // the TimerDispatch function does the polling in Azure
-        { name: 'WEBSITE_TIME_ZONE', value: 'UTC' }
-      ]
+      ftpsState: 'Disabled'
+      appSettings: concat(
+        [
+          { name: 'FUNCTIONS_EXTENSION_VERSION', value: '~4' }
+          { name: 'FUNCTIONS_WORKER_RUNTIME', value: 'custom' }
+          // The Functions host's own storage (timer schedules, leases) through the managed identity.
+          { name: 'AzureWebJobsStorage__accountName', value: storage.name }
+          // Linux Consumption runs the package from this blob, fetched with the managed identity (no SAS).
+          { name: 'WEBSITE_RUN_FROM_PACKAGE', value: '${storage.properties.primaryEndpoints.blob}${packageContainer}/${packageBlob}' }
+          { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: insights.properties.ConnectionString }
+          // The app's storage: no connection string, so DefaultAzureCredential (the managed identity).
+          { name: 'Storage__AccountName', value: storage.name }
+          { name: 'Storage__Prefix', value: storagePrefix }
+          { name: 'Clock__Mode', value: 'System' }
+          { name: 'SendGrid__ApiKey', value: useSendGrid ? secretReference(vault.name, 'sendgrid-api-key') : '' }
+          { name: 'SendGrid__From', value: sendGridFrom }
+          { name: 'Inboxes__UcServiceCentre', value: ucServiceCentreInbox }
+          { name: 'Inboxes__SesPolicy', value: sesPolicyInbox }
+          { name: 'Reminders__TimeOfDay', value: '09:00' }
+          { name: 'Docs__RequireKey', value: 'true' }
+          // The TimerDispatch and OutboxSend timer triggers do the polling in Azure.
+          { name: 'Dispatcher__Enabled', value: 'false' }
+          { name: 'WEBSITE_TIME_ZONE', value: 'UTC' }
+        ],
+        apiKeySettings,
+        providerSettings
+      )
     }
+  }
+  dependsOn: [deployments]
+}
+
+var appRoles = [storageBlobDataOwner, storageQueueDataContributor, storageTableDataContributor]
+
+resource appStorageRoles 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
+  for role in appRoles: {
+    name: guid(storage.id, app.id, role)
+    scope: storage
+    properties: {
+      roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', role)
+      principalId: app.identity.principalId
+      principalType: 'ServicePrincipal'
+    }
+  }
+]
+
+resource appSecretsRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(vault.id, app.id, keyVaultSecretsUser)
+  scope: vault
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', keyVaultSecretsUser)
+    principalId: app.identity.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+resource deployerPackageRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(deployerPrincipalId)) {
+  name: guid(storage.id, deployerPrincipalId, storageBlobDataContributor)
+  scope: storage
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageBlobDataContributor)
+    principalId: deployerPrincipalId
+  }
+}
+
+resource deployerSecretsRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(deployerPrincipalId)) {
+  name: guid(vault.id, deployerPrincipalId, keyVaultSecretsOfficer)
+  scope: vault
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', keyVaultSecretsOfficer)
+    principalId: deployerPrincipalId
   }
 }
 
 output functionAppName string = app.name
+output functionAppHost string = app.properties.defaultHostName
 output storageAccountName string = storage.name
+output keyVaultName string = vault.name
+output packageUrl string = '${storage.properties.primaryEndpoints.blob}${packageContainer}/${packageBlob}'

@@ -19,7 +19,8 @@ export SES_TEST_STORAGE
 SES_TEST_STORAGE=$(azurite_connection_string "$blob" "$queue" "$table")
 echo "Azurite on 127.0.0.1:$blob/$queue/$table"
 
-log="${TMPDIR:-/tmp}/ses-test-output.log"
+# A log of its own: several checkouts on one machine must not count each other's tests.
+log=$(mktemp "${TMPDIR:-/tmp}/ses-test-output.XXXXXX")
 set +e
 dotnet test SesFunctions.sln --configuration Release "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
@@ -27,4 +28,5 @@ set -e
 # One closing line over every test assembly, in the plain form CI reads.
 total() { grep -aEo "$1: *[0-9]+" "$log" | awk '{ n += $NF } END { print n + 0 }'; }
 echo "tests: $(total Passed) passed, $(total Failed) failed"
+rm -f "$log"
 exit "$status"

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Authentication;
-using Scalar.AspNetCore;
 using Ses.Functions.Api;
 using Ses.Functions.Auth;
 using Ses.Functions.Hosting;
@@ -16,6 +15,8 @@ if (!builder.Environment.IsEnvironment("Testing"))
 if (Environment.GetEnvironmentVariable("FUNCTIONS_CUSTOMHANDLER_PORT") is { Length: > 0 } port)
 {
     builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+    // The host logs each line of the handler's console to Application Insights (Host.Function.Console): one line per entry.
+    builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.UseUtcTimestamp = true; });
 }
 
 builder.Services.AddSes(builder.Configuration);
@@ -36,8 +37,7 @@ app.UseStaticFiles();
 app.UseAuthentication();
 app.UseAuthorization();
 
-app.MapOpenApi().AllowAnonymous();
-app.MapScalarApiReference().AllowAnonymous();
+app.MapApiDocs();
 var api = app.MapGroup("/api");
 api.MapHealth();
 api.MapReferrals();
@@ -54,7 +54,7 @@ try
     await app.Services.GetRequiredService<StorageClients>().EnsureCreatedAsync();
     if (app.Services.GetService<ClockService>() is { } clock) await clock.RestoreAsync();
 }
-catch (Exception ex) when (ex is Azure.RequestFailedException or HttpRequestException or AggregateException)
+catch (Exception ex) when (ex is Azure.RequestFailedException or HttpRequestException or AggregateException or Azure.Identity.AuthenticationFailedException)
 {
     app.Logger.LogWarning("Storage is unreachable at start-up ({Error}); requests will answer 503 until it is back.", ex.GetType().Name);
 }

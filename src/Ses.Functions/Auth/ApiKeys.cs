@@ -51,14 +51,26 @@ public sealed class ApiKeyHandler(
         {
             return Task.FromResult(AuthenticateResult.NoResult());
         }
-        var keys = configuration.GetSection("Auth:ApiKeys").Get<List<ApiKeyEntry>>() ?? [];
-        var suppliedBytes = Encoding.UTF8.GetBytes(supplied.ToString());
-        var match = keys.FirstOrDefault(k => k.Key.Length > 0 &&
-            CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(k.Key), suppliedBytes));
+        var match = Find(configuration, supplied.ToString());
         if (match is null) return Task.FromResult(AuthenticateResult.Fail("Unknown API key."));
         var claims = new List<Claim> { new(ClaimTypes.Role, match.Role), new(ClaimTypes.Name, match.Role) };
         if (!string.IsNullOrEmpty(match.Provider)) claims.Add(new Claim(Roles.ProviderClaim, match.Provider));
         var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
         return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName)));
+    }
+
+    /// <summary>
+    /// In Azure the keys are Key Vault references; one whose secret is missing (or unreadable) stays the literal
+    /// <c>@Microsoft.KeyVault(…)</c> text, which is public (infra/main.bicep), so it is never a valid key.
+    /// </summary>
+    public static bool IsUnresolvedReference(string value) => value.StartsWith("@Microsoft.KeyVault(", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The configured key equal to <paramref name="supplied"/> (constant-time comparison), or null.</summary>
+    public static ApiKeyEntry? Find(IConfiguration configuration, string supplied)
+    {
+        var keys = configuration.GetSection("Auth:ApiKeys").Get<List<ApiKeyEntry>>() ?? [];
+        var suppliedBytes = Encoding.UTF8.GetBytes(supplied);
+        return keys.FirstOrDefault(k => k.Key.Length > 0 && !IsUnresolvedReference(k.Key) &&
+            CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(k.Key), suppliedBytes));
     }
 }

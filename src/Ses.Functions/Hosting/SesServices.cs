@@ -20,7 +20,10 @@ public static class SesServices
         storage.Validate();
         services.AddSingleton(storage);
         services.AddSingleton<StorageClients>();
-        services.AddSingleton(config.GetSection("SendGrid").Get<SendGridOptions>() ?? new SendGridOptions());
+        var sendGrid = config.GetSection("SendGrid").Get<SendGridOptions>() ?? new SendGridOptions();
+        // An unresolved Key Vault reference (secret not set yet) is no key: emails are kept as .eml, with the start-up warning.
+        if (sendGrid.ApiKey is { } apiKey && Auth.ApiKeyHandler.IsUnresolvedReference(apiKey)) sendGrid.ApiKey = "";
+        services.AddSingleton(sendGrid);
         services.AddSingleton(config.GetSection("Inboxes").Get<InboxOptions>() ?? new InboxOptions());
         services.AddSingleton(config.GetSection("Reminders").Get<ReminderOptions>() ?? new ReminderOptions());
         services.AddSingleton(config.GetSection("Dispatcher").Get<DispatcherOptions>() ?? new DispatcherOptions());

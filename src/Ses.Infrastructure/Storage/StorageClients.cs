@@ -1,4 +1,6 @@
+using Azure.Core;
 using Azure.Data.Tables;
+using Azure.Identity;
 using Azure.Storage.Blobs;
 
 namespace Ses.Infrastructure.Storage;
@@ -8,7 +10,9 @@ public sealed class StorageClients
 {
     private int _ready;
 
-    public StorageClients(StorageOptions options)
+    /// <param name="credential">Used only without a connection string (<see cref="StorageOptions.UsesIdentity"/>);
+    /// defaults to <see cref="DefaultAzureCredential"/>, which is the Function App's managed identity in Azure.</param>
+    public StorageClients(StorageOptions options, TokenCredential? credential = null)
     {
         options.Validate();
         Options = options;
@@ -23,8 +27,19 @@ public sealed class StorageClients
             retry.MaxDelay = TimeSpan.FromSeconds(1);
             retry.NetworkTimeout = options.RequestTimeout;
         }
-        var tables = new TableServiceClient(options.ConnectionString, tableOptions);
-        var blobs = new BlobServiceClient(options.ConnectionString, blobOptions);
+        TableServiceClient tables;
+        BlobServiceClient blobs;
+        if (options.UsesIdentity)
+        {
+            credential ??= new DefaultAzureCredential();
+            tables = new TableServiceClient(options.TableUri, credential, tableOptions);
+            blobs = new BlobServiceClient(options.BlobUri, credential, blobOptions);
+        }
+        else
+        {
+            tables = new TableServiceClient(options.EffectiveConnectionString, tableOptions);
+            blobs = new BlobServiceClient(options.EffectiveConnectionString, blobOptions);
+        }
         Journeys = tables.GetTableClient(options.JourneysTable);
         Timers = tables.GetTableClient(options.TimersTable);
         Outbox = tables.GetTableClient(options.OutboxTable);

@@ -23,6 +23,7 @@ public static class StorageFailures
     {
         RequestFailedException { Status: 0 or 408 or >= 500 } => true,
         HttpRequestException => true,
+        Azure.Identity.AuthenticationFailedException => true, // no token for the storage account (managed identity)
         TimeoutException => true,
         IOException => true, // the connection broke or was cut off by a request timeout
         AggregateException agg => agg.InnerExceptions.Any(IsUnreachable),

@@ -2,10 +2,33 @@ using System.Text.RegularExpressions;
 
 namespace Ses.Infrastructure.Storage;
 
-/// <summary>SPEC 8: <c>Storage:ConnectionString</c> and <c>Storage:Prefix</c>, the prefix of every table, container and queue name.</summary>
+/// <summary>
+/// SPEC 8: <c>Storage:ConnectionString</c> and <c>Storage:Prefix</c>, the prefix of every table, container and queue name.
+/// Without a connection string, <c>Storage:AccountName</c> (or explicit <c>Storage:TableEndpoint</c> and
+/// <c>Storage:BlobEndpoint</c>) reaches the account with an Azure AD token (DefaultAzureCredential: the managed identity
+/// in Azure), so no account key is needed. With neither, the local emulator (<c>UseDevelopmentStorage=true</c>).
+/// </summary>
 public sealed partial class StorageOptions
 {
-    public string ConnectionString { get; set; } = "UseDevelopmentStorage=true";
+    public const string DevelopmentStorage = "UseDevelopmentStorage=true";
+
+    public string? ConnectionString { get; set; }
+
+    /// <summary>The storage account name; gives https://{name}.table|blob.core.windows.net when the endpoints are not set.</summary>
+    public string? AccountName { get; set; }
+
+    public string? TableEndpoint { get; set; }
+    public string? BlobEndpoint { get; set; }
+
+    /// <summary>True when storage is reached with a token credential instead of a connection string.</summary>
+    public bool UsesIdentity => string.IsNullOrWhiteSpace(ConnectionString) &&
+        (!string.IsNullOrWhiteSpace(AccountName) || !string.IsNullOrWhiteSpace(TableEndpoint) || !string.IsNullOrWhiteSpace(BlobEndpoint));
+
+    /// <summary>The connection string in use when <see cref="UsesIdentity"/> is false.</summary>
+    public string EffectiveConnectionString => string.IsNullOrWhiteSpace(ConnectionString) ? DevelopmentStorage : ConnectionString;
+
+    public Uri TableUri => Endpoint(TableEndpoint, "table");
+    public Uri BlobUri => Endpoint(BlobEndpoint, "blob");
 
     /// <summary>Letters and digits only, starting with a letter, so it is valid in table and (lower-cased) container names.</summary>
     public string Prefix { get; set; } = "ses";
@@ -28,7 +51,14 @@ public sealed partial class StorageOptions
             throw new InvalidOperationException(
                 "Storage:Prefix must be 1-40 letters or digits starting with a letter (it prefixes table and container names).");
         }
+        if (UsesIdentity && (string.IsNullOrWhiteSpace(TableEndpoint) || string.IsNullOrWhiteSpace(BlobEndpoint)) && string.IsNullOrWhiteSpace(AccountName))
+        {
+            throw new InvalidOperationException("Without Storage:ConnectionString, set Storage:AccountName or both Storage:TableEndpoint and Storage:BlobEndpoint.");
+        }
     }
+
+    private Uri Endpoint(string? configured, string service) =>
+        !string.IsNullOrWhiteSpace(configured) ? new Uri(configured) : new Uri($"https://{AccountName}.{service}.core.windows.net/");
 
     [GeneratedRegex("^[A-Za-z][A-Za-z0-9]{0,39}$")]
     private static partial Regex PrefixShape();
