@@ -49,17 +49,22 @@ public sealed class OutboxIndex(StorageClients storage)
         await foreach (var row in Table.QueryAsync<TableEntity>(filter, maxPerPage: 200, cancellationToken: ct)) yield return Read(row);
     }
 
-    /// <summary>The earliest next attempt among pending pointers, or null when nothing is left to deliver.</summary>
-    public async Task<DateTimeOffset?> EarliestAttemptAsync(CancellationToken ct = default)
+    /// <summary>
+    /// What is left to deliver: the earliest next attempt among pending pointers (null when none is left), and whether
+    /// another host is sending one right now (its pointer waits for that host's lease).
+    /// </summary>
+    public async Task<(DateTimeOffset? Earliest, bool SendingElsewhere)> LeftAsync(CancellationToken ct = default)
     {
         DateTimeOffset? earliest = null;
+        var sending = false;
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {Pending}");
-        await foreach (var row in Table.QueryAsync<TableEntity>(filter, select: ["NextAttemptAt"], cancellationToken: ct))
+        await foreach (var row in Table.QueryAsync<TableEntity>(filter, select: ["NextAttemptAt", "Status"], cancellationToken: ct))
         {
+            if (row.GetString("Status") == Kebab.Of(NotificationStatus.Sending)) sending = true;
             var at = row.GetDateTimeOffset("NextAttemptAt") ?? DateTimeOffset.MinValue;
             if (earliest is null || at < earliest) earliest = at;
         }
-        return earliest;
+        return (earliest, sending);
     }
 
     public Task PostponeAsync(OutboxPointer pointer, DateTimeOffset nextAttemptAt, CancellationToken ct = default) =>

@@ -18,6 +18,7 @@ public sealed class OutboxSender(
     OutboxIndex index, JourneyStore store, IEmailSender sender, EmailComposer composer, TimeProvider time, RealClock real,
     OutboxOptions options, HostIdentity host, ILogger<OutboxSender> log)
 {
+    private static readonly TimeSpan OthersPoll = TimeSpan.FromMilliseconds(200);
     private readonly SemaphoreSlim _slots = new(options.Concurrency, options.Concurrency);
     private readonly ConcurrentDictionary<string, Task> _inFlight = new();
 
@@ -107,10 +108,12 @@ public sealed class OutboxSender(
                     await Task.WhenAny(Task.WhenAll(inFlight), Task.Delay(Timeout.InfiniteTimeSpan, bounded.Token));
                     continue;
                 }
-                var next = await index.EarliestAttemptAsync(bounded.Token);
+                var (next, sendingElsewhere) = await index.LeftAsync(bounded.Token);
                 if (next is null) return true;
-                if (next > deadline) return false;
+                if (next > deadline && !sendingElsewhere) return false;
+                // Another host's send shows only when it finishes: look again shortly rather than at its lease's end.
                 var wait = next.Value - real.Now;
+                if (sendingElsewhere && wait > OthersPoll) wait = OthersPoll;
                 if (wait > TimeSpan.Zero) await Task.Delay(wait, real.Provider, bounded.Token);
             }
             catch (OperationCanceledException) when (!ct.IsCancellationRequested)
