@@ -22,7 +22,10 @@ public static class TimerPlan
                 [At(TimerStep.Reminder, Reminder(calendar.AddWorkingDays(region, due, -2))), At(TimerStep.Due, endOfDue)],
             DeadlineKind.PrapCancel => [At(TimerStep.Due, deadline.DueAt ?? endOfDue)],
             DeadlineKind.IspAgreed => [At(TimerStep.Due, endOfDue)],
-            DeadlineKind.IspReview => [At(TimerStep.Reminder, Reminder(due)), At(TimerStep.Due, endOfDue)],
+            // 4.12, docs/adr/004: the review's due date is a working day; its reminder comes the working day before, so it
+            // is a reminder of a review still to come, never one on the due day itself.
+            DeadlineKind.IspReview =>
+                [At(TimerStep.Reminder, Reminder(calendar.AddWorkingDays(region, due, -1))), At(TimerStep.Due, endOfDue)],
             // 4.04: remind 4 weeks before and on the day.
             DeadlineKind.ProvisionEnd =>
                 [At(TimerStep.EarlyReminder, Reminder(due.AddDays(-28))), At(TimerStep.Reminder, Reminder(due)), At(TimerStep.Due, endOfDue)],
