@@ -43,6 +43,7 @@ api.MapHealth();
 api.MapReferrals();
 api.MapJourneys();
 api.MapEvents();
+api.MapTasks();
 api.MapDocuments();
 api.MapReports();
 api.MapAdmin();

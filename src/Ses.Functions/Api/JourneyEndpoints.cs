@@ -75,9 +75,12 @@ public static class JourneyEndpoints
         if (error is not null) return error;
         var full = !stored!.Journey.Restricted || Caller.From(context.User).SeesRestricted;
         var history = await store.HistoryAsync(id, ct)
-            .Select(entry => new HistoryView(entry.Version, entry.Kind, entry.At, full ? entry.Event : null)).ToListAsync(ct);
+            .Select(entry => new HistoryView(entry.Version, entry.Kind, entry.At, ActorOf(entry.Event), full ? entry.Event : null)).ToListAsync(ct);
         return TypedResults.Ok(history);
     }
+
+    /// <summary>SPEC 5.1: who caused the entry. Entries written before actors were recorded show <c>unknown</c>.</summary>
+    private static ActorView ActorOf(JourneyEvent e) => e.By is { } by ? new ActorView(by.Name, by.Role) : new ActorView("unknown", "unknown");
 
     private static async Task<IResult> NotificationsAsync(string id, HttpContext context, JourneyStore store, CancellationToken ct)
     {
@@ -96,13 +99,14 @@ public static class JourneyEndpoints
         {
             return Problems.Validation("reason", "reason is required: 1 to 500 characters.");
         }
-        var result = await engine.ExecuteAsync(id, now => new Terminate(text, now), ct: ct);
+        var result = await engine.ExecuteAsync(id, now => new Terminate(text, now) { By = Caller.From(request.HttpContext.User).Actor }, ct: ct);
         return result.Rejection is { } rejection
             ? Problems.Rejected(rejection)
             : TypedResults.Ok(JourneyView.Of(result.Journey!.Journey, Caller.From(request.HttpContext.User)));
     }
 
-    private static async Task<IResult> PurgeAsync(string id, HttpContext context, JourneyStore store, JourneyPurger purger, CancellationToken ct)
+    private static async Task<IResult> PurgeAsync(
+        string id, HttpContext context, JourneyStore store, JourneyPurger purger, ReferralAliases aliases, CancellationToken ct)
     {
         var (stored, error) = await JourneyAccess.LoadAsync(store, id, context, ct);
         if (error is not null) return error;
@@ -111,6 +115,7 @@ public static class JourneyEndpoints
             return Problems.Status(409, "Only a closed journey can be purged.", "Terminate it first.");
         }
         await purger.PurgeAsync(stored, ct);
+        await aliases.ReleaseAsync(stored.Journey.ReferralId, id, ct); // the purchase order number it owned (13.49)
         return TypedResults.NoContent();
     }
 }
