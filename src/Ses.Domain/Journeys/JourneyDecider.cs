@@ -128,7 +128,8 @@ public static partial class JourneyDecider
         if (state.Referral.Channel == Channel.Scr && external)
         {
             return new TaskCreated("nominated-officer",
-                $"Send {template} to the JCP nominated officer by secure means; SCR details are never emailed (13.76-13.78).");
+                $"Send {template} to the JCP nominated officer by secure means, marked \"SCR participant\"; SCR details are never emailed (13.76-13.78).",
+                TaskAssignee.NominatedOfficer);
         }
         return new NotificationRequested(template, audience, deadline?.Kind, deadline?.Due);
     }
