@@ -85,6 +85,8 @@ public static partial class JourneyDecider
         return [
             .. WorkDone(state, DeadlineKind.Start, e.StartOn, byDate: true),
             .. Settle(state, DeadlineKind.Ucpr1Chase, DeadlineState.Cancelled, e.StartOn),
+            // A start makes the UCPR1 chase irrelevant (its pending deadline is cancelled), so a missed one stops counting too.
+            .. NoLongerDue(state, [DeadlineKind.Ucpr1Chase], e.StartOn),
             new PhaseChanged(Phase.OnProvision),
             new DeadlineScheduled(DeadlineKind.IspAgreed, rules.Calendar.AddWorkingDays(region, e.StartOn, rules.IspAgreedWorkingDays)),
             new DeadlineScheduled(DeadlineKind.ProvisionEnd, e.StartOn.AddDays(JourneyRules.ProvisionDays)),

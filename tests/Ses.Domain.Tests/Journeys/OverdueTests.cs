@@ -49,6 +49,16 @@ public sealed class OverdueTests
         Assert.False(spec.State.IsOverdue(At(2026, 3, 9, 13)));
     }
 
+    [Fact] // 13.14: once the participant has started, the UCPR1 chase no longer matters (its pending deadline would be cancelled)
+    public void A_missed_UCPR1_chase_stops_counting_when_the_participant_starts()
+    {
+        var spec = new JourneySpec().Given(Referral()).Fire(DeadlineKind.Ucpr1Chase)
+            .Given(new InitialAssessmentHeld(new DateOnly(2026, 3, 9), Recommendation.Main), At(2026, 3, 9))
+            .Given(new Started(new DateOnly(2026, 3, 10)), At(2026, 3, 10));
+        Assert.Equal(DeadlineState.Missed, spec.Deadline(DeadlineKind.Ucpr1Chase).State);
+        Assert.False(spec.State.IsOverdue(At(2026, 3, 10, 13)));
+    }
+
     [Fact] // SPEC 4.4: a closed journey is never overdue
     public void A_closed_journey_is_not_overdue_even_with_a_missed_deadline()
     {
