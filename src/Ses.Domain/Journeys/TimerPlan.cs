@@ -12,7 +12,13 @@ public static class TimerPlan
     {
         var due = deadline.Due;
         TimerSpec At(TimerStep step, DateTimeOffset when) => new(deadline.Kind, due, step, when);
-        DateTimeOffset Reminder(DateOnly day) => LondonTime.At(day, reminderTime);
+        // docs/adr/004: a reminder never fires on a non-working day; one that would fires on the working day before, so it
+        // still comes ahead of what it reminds of.
+        DateTimeOffset Reminder(DateOnly day)
+        {
+            while (!calendar.IsWorkingDay(region, day)) day = day.AddDays(-1);
+            return LondonTime.At(day, reminderTime);
+        }
         var endOfDue = LondonTime.StartOfNextDay(due);
         return deadline.Kind switch
         {

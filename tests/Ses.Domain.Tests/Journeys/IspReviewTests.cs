@@ -54,4 +54,17 @@ public sealed class IspReviewTests
         Assert.False(spec.State.IsOverdue(At(2026, 4, 9)));
         Assert.Equal(new DateOnly(2026, 4, 23), spec.State.Pending(DeadlineKind.IspReview)!.Due);
     }
+
+    [Fact] // 4.04 and docs/adr/004: provision ending on a Saturday is reminded on the Fridays before, never on a weekend
+    public void Provision_end_reminders_that_fall_on_a_weekend_fire_on_the_working_day_before()
+    {
+        var spec = new JourneySpec().Given(Referral())
+            .Given(new InitialAssessmentHeld(new DateOnly(2026, 3, 10), Recommendation.Main), At(2026, 3, 10))
+            .Given(new Started(new DateOnly(2026, 3, 21)), At(2026, 3, 21)); // a Saturday
+        var end = spec.Deadline(DeadlineKind.ProvisionEnd);
+        Assert.Equal(new DateOnly(2027, 3, 20), end.Due); // 52 weeks, a Saturday: the contractual date stays
+        var timers = TimerPlan.For(end, spec.State.Referral.Region, Rules.Calendar, new TimeOnly(9, 0)).ToDictionary(t => t.Step, t => t.FireAt);
+        Assert.Equal(At(2027, 2, 19, 9), timers[TimerStep.EarlyReminder]);
+        Assert.Equal(At(2027, 3, 19, 9), timers[TimerStep.Reminder]);
+    }
 }
