@@ -13,19 +13,19 @@ public static partial class JourneyDecider
             return Decision.Reject(RejectionKind.BusinessRule, problem);
         }
         var reported = new EventReported(c.Event, c.EventId, c.Now);
-        return Effects(state, c.Event, today, rules, c.By) switch
+        return Effects(state, c.Event, today, rules, c) switch
         {
             { Rejection: not null } rejected => rejected,
             var accepted => Decision.Accept([reported, .. accepted.Events]),
         };
     }
 
-    private static Decision Effects(Journey state, ReportedEvent reported, DateOnly today, JourneyRules rules, Actor by) => reported switch
+    private static Decision Effects(Journey state, ReportedEvent reported, DateOnly today, JourneyRules rules, RecordEvent command) => reported switch
     {
         PrapAcknowledged or StrandReferralAccepted => Decision.Nothing,
         HoursChanged or EmploymentBreak or BenefitClaim or WageIncentivePaid or JobEnded => Accept(EmploymentFact(state, reported, today)),
         JobStarted e when state.Phase == Phase.InWork => ResumeJob(state, e, today),
-        ContactDetailsAdded e => AddContactDetails(state, e, by),
+        ContactDetailsAdded e => AddContactDetails(state, e, command),
         Ucpr1Received e => Accept(WorkDone(state, DeadlineKind.Ucpr1Chase, e.OccurredOn)),
         InitialAssessmentBooked e => Accept(Booked(state, e)),
         InitialAssessmentHeld e => Accept(Held(state, e, today)),

@@ -55,10 +55,13 @@ public static partial class JourneyDecider
         return Decision.Accept(effects);
     }
 
-    /// <summary>13.70: contact details of a MAPPA participant come from the JCP nominated officer, to the provider's nominated officer.</summary>
-    private static Decision AddContactDetails(Journey state, ContactDetailsAdded e, Actor by)
+    /// <summary>
+    /// 13.70: contact details of a MAPPA participant come from the JCP nominated officer, to the provider's nominated officer.
+    /// Recording them does the work of the open contact-details task.
+    /// </summary>
+    private static Decision AddContactDetails(Journey state, ContactDetailsAdded e, RecordEvent command)
     {
-        if (by.Role != Actor.NominatedOfficerRole)
+        if (command.By.Role != Actor.NominatedOfficerRole)
         {
             return Decision.Reject(RejectionKind.Forbidden, "Only a nominated officer adds contact details (13.70).");
         }
@@ -70,6 +73,7 @@ public static partial class JourneyDecider
         {
             return Decision.Reject(RejectionKind.BusinessRule, "Give at least one of phone, alternativePhone, address, postcode.");
         }
-        return Decision.Nothing;
+        return Decision.Accept(state.Tasks.Where(t => t.Task == "mappa-contact-details" && !t.Done)
+            .Select(t => new TaskCompleted(t.TaskId, "contact-details-added", command.Now)).ToArray());
     }
 }

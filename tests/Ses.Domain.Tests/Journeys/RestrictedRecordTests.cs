@@ -82,7 +82,10 @@ public sealed class RestrictedRecordTests
         Assert.Equal("0113 496 0000", spec.State.Referral.Participant.Phone);
         Assert.Equal("1 Secure Road", spec.State.Referral.Participant.Address);
         Assert.Equal("LS1 4AB", spec.State.Referral.Participant.Postcode?.Value);
-        Assert.Equal(Officer, Assert.Single(spec.Last.Events).By);
+        Assert.All(spec.Last.Events, e => Assert.Equal(Officer, e.By));
+        var task = spec.State.Tasks.Single(t => t.Task == "mappa-contact-details"); // its work is done
+        Assert.True(task.Done);
+        Assert.Equal(Officer, task.CompletedBy);
     }
 
     [Fact] // 13.70 applies to MAPPA records only
