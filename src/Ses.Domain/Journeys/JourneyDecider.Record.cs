@@ -149,7 +149,7 @@ public static partial class JourneyDecider
             yield return settled;
             if (settled is DeadlineSettled { State: DeadlineState.Missed } late) yield return new MissedWorkDone(kind, late.Due, on);
         }
-        foreach (var kind2 in NoLongerDue(state, [kind], on)) yield return kind2;
+        foreach (var doneLate in NoLongerDue(state, [kind], on)) yield return doneLate;
     }
 
     /// <summary>Missed deadlines of these kinds whose work is done, or can no longer be done.</summary>

@@ -51,8 +51,7 @@ public static partial class JourneyDecider
         {
             return Decision.Reject(RejectionKind.Forbidden, $"Task '{c.TaskId}' ({task.Task}) is for the nominated officer (13.77).");
         }
-        var effects = new List<JourneyEvent> { new TaskCompleted(c.TaskId, c.Note, c.Now) };
-        return Decision.Accept(effects);
+        return Decision.Accept([new TaskCompleted(c.TaskId, c.Note, c.Now)]);
     }
 
     /// <summary>
