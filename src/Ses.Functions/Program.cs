@@ -44,6 +44,7 @@ api.MapReferrals();
 api.MapJourneys();
 api.MapEvents();
 api.MapNotifications();
+api.MapTasks();
 api.MapDocuments();
 api.MapReports();
 api.MapAdmin();

@@ -8,6 +8,12 @@ public static class AllowedEvents
         Name<PrapAcknowledged>(), Name<Ucpr1Received>(), Name<Withdrawn>(),
     ];
 
+    private static readonly string[] PrapOnly =
+    [
+        Name<PrapAcknowledged>(), Name<StrandReferralAccepted>(), Name<ReferralRejected>(), Name<BackedOutNotified>(),
+        Name<ReferralCancelled>(),
+    ];
+
     public static IReadOnlyList<string> For(Journey journey)
     {
         IEnumerable<string> allowed = journey.Phase switch
@@ -27,10 +33,16 @@ public static class AllowedEvents
             Phase.Tracking => [Name<JobStarted>(), Name<MovedToOtherProvision>()],
             Phase.InWork =>
             [
+                // 6.03: after job-ended, a new job within the break allowance continues the outcome tracking.
+                .. journey.Employment?.JobEndedOn is not null ? [Name<JobStarted>()] : Array.Empty<string>(),
                 Name<HoursChanged>(), Name<EmploymentBreak>(), Name<BenefitClaim>(), Name<WageIncentivePaid>(), Name<JobEnded>(),
             ],
             _ => [],
         };
+        // 13.70: a MAPPA participant's contact details arrive later, from the JCP nominated officer.
+        if (journey.Referral.Mappa && journey.Phase != Phase.Closed) allowed = allowed.Append(Name<ContactDetailsAdded>());
+        // 13.53, 13.74: SCR referrals are clerical (SL2): nothing is acknowledged, accepted, rejected or backed out in PRaP.
+        if (journey.Referral.Channel == Referrals.Channel.Scr) allowed = allowed.Except(PrapOnly);
         return allowed.Distinct().ToArray();
     }
 

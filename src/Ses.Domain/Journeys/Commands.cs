@@ -3,7 +3,11 @@ using Ses.Domain.Referrals;
 namespace Ses.Domain.Journeys;
 
 /// <summary>What can be asked of a journey. Every command carries <c>Now</c>: the domain never reads a clock.</summary>
-public abstract record JourneyCommand(DateTimeOffset Now);
+public abstract record JourneyCommand(DateTimeOffset Now)
+{
+    /// <summary>Who asked: the API key's name and role, or <see cref="Actor.System"/> for timers. Stamped on every event it causes.</summary>
+    public Actor By { get; init; } = Actor.System;
+}
 
 public sealed record ReceiveReferral(string JourneyId, Referral Referral, DateTimeOffset Now) : JourneyCommand(Now);
 /// <summary>
@@ -14,6 +18,8 @@ public sealed record RecordEvent(ReportedEvent Event, string? EventId, DateTimeO
 /// <summary>A durable timer firing (SPEC 4.4): an ordinary command carrying the time it fired.</summary>
 public sealed record FireTimer(DeadlineKind Kind, DateOnly Due, TimerStep Step, DateTimeOffset Now) : JourneyCommand(Now);
 public sealed record Terminate(string Reason, DateTimeOffset Now) : JourneyCommand(Now);
+/// <summary>A person did the work of a task the journey created (SPEC 5: tasks/{taskId}/complete); the note logs how (13.48).</summary>
+public sealed record CompleteTask(string TaskId, string? Note, DateTimeOffset Now) : JourneyCommand(Now);
 
 public enum RejectionKind
 {
@@ -23,6 +29,10 @@ public enum RejectionKind
     BusinessRule,
     /// <summary>The journey does not exist, or already exists.</summary>
     Conflict,
+    /// <summary>The command names something the journey does not have (a task ID): 404.</summary>
+    NotFound,
+    /// <summary>The actor's role may not do this (a nominated officer's task or event): 403.</summary>
+    Forbidden,
 }
 
 public sealed record Rejection(RejectionKind Kind, string Message, IReadOnlyList<string> AllowedEvents);

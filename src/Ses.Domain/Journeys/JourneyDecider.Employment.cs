@@ -27,9 +27,9 @@ public static partial class JourneyDecider
     }
 
     /// <summary>
-    /// A fact about the job. Breaks defer the sustained checkpoint (up to 30 weeks after the job start, 6.03). Once the short
-    /// outcome is achieved, a fact that makes the sustained outcome impossible decides it at once: "not achieved when that
-    /// cannot happen any more" (SPEC 4.6).
+    /// A fact about the job. Breaks and a job ending defer the sustained checkpoint (6.03). Once the short outcome is
+    /// achieved, a fact that makes the sustained outcome impossible decides it at once: "not achieved when that cannot
+    /// happen any more" (SPEC 4.6).
     /// </summary>
     private static IEnumerable<JourneyEvent> EmploymentFact(Journey state, ReportedEvent reported, DateOnly today)
     {
@@ -38,12 +38,53 @@ public static partial class JourneyDecider
         if (after.ShortOutcome.State == OutcomeState.Achieved && after.SustainedOutcome.State == OutcomeState.Pending
             && OutcomeRules.DecideSustained(facts, after.ShortOutcome, today) is { State: OutcomeState.NotAchieved } lost)
         {
-            return [new OutcomeDecided(Outcome.Sustained, lost), .. Close(after, Closure.OutcomeComplete, null, today)];
+            return [new OutcomeDecided(Outcome.Sustained, lost), .. Close(after with { SustainedOutcome = lost }, Closure.OutcomeComplete, null, today)];
         }
+        return Rescheduled(state, facts);
+    }
+
+    /// <summary>The sustained checkpoint moves when the facts move it (a break, a job ending or a new job, 6.03).</summary>
+    private static IEnumerable<JourneyEvent> Rescheduled(Journey state, EmploymentFacts facts)
+    {
         var next = OutcomeRules.NextSustainedCheck(facts);
-        return reported is EmploymentBreak && state.Pending(DeadlineKind.SustainedOutcome) is { } pending && pending.Due != next
+        return state.Pending(DeadlineKind.SustainedOutcome) is { } pending && pending.Due != next
             ? [new DeadlineScheduled(DeadlineKind.SustainedOutcome, next)]
             : [];
+    }
+
+    /// <summary>
+    /// 6.03, SPEC 4.6: after <c>job-ended</c>, a new job that starts within the remaining break allowance (breaks in total at
+    /// most 28 days within the 30 weeks) continues the same outcome tracking; a later one decides the outcomes not achieved.
+    /// </summary>
+    private static Decision ResumeJob(Journey state, JobStarted e, DateOnly today)
+    {
+        var facts = state.Employment!;
+        var ended = facts.JobEndedOn!.Value;
+        if (e.StartOn <= ended)
+        {
+            return Decision.Reject(RejectionKind.BusinessRule, $"startOn {e.StartOn:yyyy-MM-dd} must be after the job ended on {ended:yyyy-MM-dd}.");
+        }
+        if (e.HoursPerWeek is <= 0 or > 168)
+        {
+            return Decision.Reject(RejectionKind.BusinessRule, "hoursPerWeek must be more than 0 and at most 168.");
+        }
+        var latest = OutcomeRules.LatestRestart(facts, ended);
+        if (e.StartOn > latest)
+        {
+            var why = $"The job ended on {ended:yyyy-MM-dd} and the next started on {e.StartOn:yyyy-MM-dd}, after {latest:yyyy-MM-dd}, "
+                + $"the last start within the {OutcomeRules.MaximumBreakDays}-day break allowance (6.03).";
+            var decided = new List<JourneyEvent>();
+            var current = state;
+            foreach (var outcome in new[] { Outcome.Short, Outcome.Sustained })
+            {
+                if ((outcome == Outcome.Short ? current.ShortOutcome : current.SustainedOutcome).State != OutcomeState.Pending) continue;
+                var lost = new OutcomeDecided(outcome, OutcomeDecision.NotAchieved(why));
+                decided.Add(lost);
+                current = JourneyEvolver.Evolve(current, lost);
+            }
+            return Accept([.. decided, .. Close(current, Closure.OutcomeComplete, null, today)]);
+        }
+        return Accept(EmploymentFact(state, e, today));
     }
 
     /// <summary>The outcome checkpoints (6.02, 6.03): decisions are recorded with their reason and never change.</summary>

@@ -8,7 +8,7 @@ public static partial class JourneyDecider
     /// A timer firing. A deadline that was met, cancelled or moved (its due date changed) does nothing, and so does a step
     /// that already fired: this is what makes timers fire once in effect even when delivered twice (SPEC 4.4).
     /// </summary>
-    private static Decision Fire(Journey state, FireTimer c)
+    private static Decision Fire(Journey state, FireTimer c, JourneyRules rules)
     {
         var deadline = state.Deadlines.LastOrDefault(d => d.Kind == c.Kind && d.Due == c.Due);
         if (deadline is not { State: DeadlineState.Pending } || deadline.Fired.Contains(c.Step))
@@ -26,8 +26,11 @@ public static partial class JourneyDecider
             // 13.14, 13.67: on the 4th working day without the UCPR1, ask the SPoC for a duplicate.
             DeadlineKind.Ucpr1Chase => [fired, Missed(deadline, today), Notify(state, "ucpr1-chase", Audience.Spoc, deadline)],
             // 6.04: no job start inside the 6-week tracking window closes the journey.
-            DeadlineKind.TrackingWindow => [fired, Missed(deadline, today),
-                new PhaseChanged(Phase.Closed, Closure.NoJobInTrackingPeriod)],
+            DeadlineKind.TrackingWindow => CloseAfter(state, [fired, Missed(deadline, today)], Closure.NoJobInTrackingPeriod,
+                "No job started within 6 weeks of leaving provision (6.04).", today),
+            // 4.09, 4.12: reviews recur at the agreed interval whether or not one was missed.
+            DeadlineKind.IspReview => [fired, Missed(deadline, today), Notify(state, "deadline-missed", Audience.ProviderStaff, deadline),
+                new DeadlineScheduled(DeadlineKind.IspReview, NextReview(state, deadline.Due, rules))],
             DeadlineKind.ShortOutcome or DeadlineKind.SustainedOutcome => Checkpoint(state, deadline, fired, today),
             _ => [fired, Missed(deadline, today), Notify(state, "deadline-missed", Audience.ProviderStaff, deadline)],
         };

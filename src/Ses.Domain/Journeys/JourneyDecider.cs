@@ -9,12 +9,17 @@ namespace Ses.Domain.Journeys;
 /// </summary>
 public static partial class JourneyDecider
 {
-    public static Decision Decide(Journey? state, JourneyCommand command, JourneyRules rules) => (command, state) switch
+    public static Decision Decide(Journey? state, JourneyCommand command, JourneyRules rules) =>
+        Stamp(state, command, DecideUnstamped(state, command, rules));
+
+    private static Decision DecideUnstamped(Journey? state, JourneyCommand command, JourneyRules rules) => (command, state) switch
     {
         (ReceiveReferral c, null) => Decision.Accept(Receive(c, rules)),
         (ReceiveReferral, not null) => Decision.Reject(RejectionKind.Conflict, "The journey already exists."),
         (_, null) => Decision.Reject(RejectionKind.Conflict, "The journey does not exist."),
-        (FireTimer c, not null) => Fire(state, c),
+        (FireTimer c, not null) => Fire(state, c, rules),
+        // A task can be completed after the journey closed: the SPoC call of a not-suitable closure comes after it (13.31).
+        (CompleteTask c, not null) => CompleteTask(state, c),
         (RecordEvent { PreviousUse: { } used } c, not null) => used == EventKeys.Fingerprint(c.Event)
             ? Decision.Nothing
             : Decision.Reject(RejectionKind.Conflict, $"eventId '{c.EventId}' was already used for a different event."),
@@ -29,6 +34,21 @@ public static partial class JourneyDecider
         _ => throw new InvalidOperationException($"Unknown command {command.GetType().Name}."),
     };
 
+    /// <summary>
+    /// Every event carries the command's actor (SPEC 5.1: every history entry records who), and every new task gets the
+    /// next ID of the journey: t1, t2, ... so it can be completed by ID.
+    /// </summary>
+    private static Decision Stamp(Journey? state, JourneyCommand command, Decision decision)
+    {
+        if (decision.IsRejected || decision.Events.Count == 0) return decision;
+        var taskNumber = state?.Tasks.Count ?? 0;
+        return Decision.Accept(decision.Events.Select(e => e switch
+        {
+            TaskCreated t => t with { TaskId = $"t{++taskNumber}", By = command.By },
+            _ => e with { By = command.By },
+        }).ToArray());
+    }
+
     private static IReadOnlyList<JourneyEvent> Receive(ReceiveReferral c, JourneyRules rules)
     {
         var events = new List<JourneyEvent> { new ReferralReceived(c.JourneyId, c.Referral, c.Now) };
@@ -37,6 +57,7 @@ public static partial class JourneyDecider
         {
             events.AddRange(InitialDeadlines(c.Referral.ReferralDate, c.Referral.Region, c.Referral.UniversalCredit, rules));
         }
+        events.AddRange(RestrictedRecordTasks(c.Referral));
         return events;
     }
 
@@ -56,11 +77,24 @@ public static partial class JourneyDecider
 
     private static DateOnly Today(JourneyCommand c) => LondonTime.DateOf(c.Now);
 
+    /// <summary>
+    /// Closes the journey: pending deadlines are cancelled, and an outcome still pending is decided not-achieved with the
+    /// closure as its reason (SPEC 4.6), so no journey keeps an undecided outcome forever.
+    /// </summary>
     private static IEnumerable<JourneyEvent> Close(Journey state, Closure closure, string? reason, DateOnly today)
     {
         foreach (var pending in state.Deadlines.Where(d => d.State == DeadlineState.Pending))
         {
             yield return new DeadlineSettled(pending.Kind, pending.Due, DeadlineState.Cancelled, today);
+        }
+        var why = $"The journey closed ({Kebab.Of(closure)}) before the outcome could be achieved{(reason is null ? "" : $": {reason}")}";
+        if (state.ShortOutcome.State == Outcomes.OutcomeState.Pending)
+        {
+            yield return new OutcomeDecided(Outcome.Short, Outcomes.OutcomeDecision.NotAchieved(why));
+        }
+        if (state.SustainedOutcome.State == Outcomes.OutcomeState.Pending)
+        {
+            yield return new OutcomeDecided(Outcome.Sustained, Outcomes.OutcomeDecision.NotAchieved(why));
         }
         yield return new PhaseChanged(Phase.Closed, closure, reason);
     }
@@ -94,7 +128,8 @@ public static partial class JourneyDecider
         if (state.Referral.Channel == Channel.Scr && external)
         {
             return new TaskCreated("nominated-officer",
-                $"Send {template} to the JCP nominated officer by secure means; SCR details are never emailed (13.76-13.78).");
+                $"Send {template} to the JCP nominated officer by secure means, marked \"SCR participant\"; SCR details are never emailed (13.76-13.78).",
+                TaskAssignee.NominatedOfficer);
         }
         return new NotificationRequested(template, audience, deadline?.Kind, deadline?.Due);
     }

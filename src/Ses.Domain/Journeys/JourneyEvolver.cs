@@ -31,10 +31,30 @@ public static class JourneyEvolver
         (_, TimerFired f) => Replace(state, f.Kind, f.Due, d => d with { Fired = [.. d.Fired, f.Step] }),
         (_, OutcomeDecided { Outcome: Outcome.Short } o) => state with { ShortOutcome = o.Decision },
         (_, OutcomeDecided o) => state with { SustainedOutcome = o.Decision },
-        (_, TaskCreated t) => state with { Tasks = [.. state.Tasks, t] },
+        (_, TaskCreated t) => state with { Tasks = [.. state.Tasks, new JourneyTask(t.TaskId, t.Task, t.Detail, t.Assignee)] },
+        (_, TaskCompleted t) => state with
+        {
+            Tasks = state.Tasks.Select(x => x.TaskId == t.TaskId ? x with { CompletedAt = t.At, CompletedBy = t.By, Note = t.Note } : x).ToArray(),
+        },
+        (_, MissedWorkDone m) => Replace(state, m.Kind, m.Due, d => d with { WorkDoneOn = m.On }),
         (_, NotificationRequested or WarningRaised) => state,
         _ => throw new InvalidOperationException($"Unknown event {e.GetType().Name}."),
     };
+
+    /// <summary>13.70: details the nominated officer adds; a field left out keeps what the record had.</summary>
+    private static Referral WithContactDetails(Referral referral, ContactDetailsAdded e)
+    {
+        var p = referral.Participant;
+        var postcode = Postcode.TryParse(e.Postcode, out var parsed, out _) ? parsed : p.Postcode;
+        return referral with
+        {
+            Participant = p with
+            {
+                Phone = e.Phone ?? p.Phone, AlternativePhone = e.AlternativePhone ?? p.AlternativePhone,
+                Address = e.Address ?? p.Address, Postcode = postcode,
+            },
+        };
+    }
 
     public static Journey? Fold(IEnumerable<JourneyEvent> history, Journey? state = null) =>
         history.Aggregate(state, (s, e) => Evolve(s, e));
@@ -59,7 +79,9 @@ public static class JourneyEvolver
             IspAgreed e => s with { IspReviewIntervalWeeks = e.ReviewIntervalWeeks },
             LeftEarly e => s with { ProvisionEndedOn = e.LeftOn },
             Completed e => s with { ProvisionEndedOn = e.EndOn },
+            JobStarted e when s.Employment is { } job => s with { Employment = job.WithJobResumed(e.StartOn, e.HoursPerWeek) },
             JobStarted e => s with { Employment = EmploymentFacts.Start(e.StartOn, e.HoursPerWeek, true) },
+            ContactDetailsAdded e => s with { Referral = WithContactDetails(s.Referral, e) },
             HoursChanged e => s with { Employment = s.Employment!.WithHoursChange(new HoursChange(e.FromOn, e.HoursPerWeek)) },
             EmploymentBreak e => s with { Employment = s.Employment!.WithBreak(new DateRange(e.FromOn, e.ToOn)) },
             BenefitClaim e => s with { Employment = s.Employment!.WithBenefitClaim(new OutcomeBenefitClaim(e.FromOn, e.ToOn)) },

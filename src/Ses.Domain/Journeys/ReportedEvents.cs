@@ -30,6 +30,7 @@ namespace Ses.Domain.Journeys;
 [JsonDerivedType(typeof(Withdrawn), "withdrawn")]
 [JsonDerivedType(typeof(SroEligibilityConfirmed), "sro-eligibility-confirmed")]
 [JsonDerivedType(typeof(SroNotEligible), "sro-not-eligible")]
+[JsonDerivedType(typeof(ContactDetailsAdded), "contact-details-added")]
 public abstract record ReportedEvent
 {
     /// <summary>The wire name of this event type, as in SPEC 4.5.</summary>
@@ -66,3 +67,6 @@ public sealed record MovedToOtherProvision(DateOnly OccurredOn) : ReportedEvent;
 public sealed record Withdrawn(DateOnly OccurredOn, string? Reason = null) : ReportedEvent;
 public sealed record SroEligibilityConfirmed(DateOnly OccurredOn, string PrapReferralId) : ReportedEvent;
 public sealed record SroNotEligible(DateOnly OccurredOn, string Reason) : ReportedEvent;
+/// <summary>13.70: the JCP nominated officer gives a MAPPA participant's contact details; only a nominated officer records them.</summary>
+public sealed record ContactDetailsAdded(
+    DateOnly OccurredOn, string? Phone = null, string? AlternativePhone = null, string? Address = null, string? Postcode = null) : ReportedEvent;

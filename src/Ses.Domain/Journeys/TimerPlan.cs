@@ -12,7 +12,13 @@ public static class TimerPlan
     {
         var due = deadline.Due;
         TimerSpec At(TimerStep step, DateTimeOffset when) => new(deadline.Kind, due, step, when);
-        DateTimeOffset Reminder(DateOnly day) => LondonTime.At(day, reminderTime);
+        // docs/adr/004: a reminder never fires on a non-working day; one that would fires on the working day before, so it
+        // still comes ahead of what it reminds of.
+        DateTimeOffset Reminder(DateOnly day)
+        {
+            while (!calendar.IsWorkingDay(region, day)) day = day.AddDays(-1);
+            return LondonTime.At(day, reminderTime);
+        }
         var endOfDue = LondonTime.StartOfNextDay(due);
         return deadline.Kind switch
         {
@@ -22,7 +28,10 @@ public static class TimerPlan
                 [At(TimerStep.Reminder, Reminder(calendar.AddWorkingDays(region, due, -2))), At(TimerStep.Due, endOfDue)],
             DeadlineKind.PrapCancel => [At(TimerStep.Due, deadline.DueAt ?? endOfDue)],
             DeadlineKind.IspAgreed => [At(TimerStep.Due, endOfDue)],
-            DeadlineKind.IspReview => [At(TimerStep.Reminder, Reminder(due)), At(TimerStep.Due, endOfDue)],
+            // 4.12, docs/adr/004: the review's due date is a working day; its reminder comes the working day before, so it
+            // is a reminder of a review still to come, never one on the due day itself.
+            DeadlineKind.IspReview =>
+                [At(TimerStep.Reminder, Reminder(calendar.AddWorkingDays(region, due, -1))), At(TimerStep.Due, endOfDue)],
             // 4.04: remind 4 weeks before and on the day.
             DeadlineKind.ProvisionEnd =>
                 [At(TimerStep.EarlyReminder, Reminder(due.AddDays(-28))), At(TimerStep.Reminder, Reminder(due)), At(TimerStep.Due, endOfDue)],

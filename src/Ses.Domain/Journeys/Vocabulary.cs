@@ -29,3 +29,6 @@ public enum Recommendation { Main, StartBack, NotSuitable }
 public enum Audience { Spoc, UcServiceCentreAndSesPolicy, WorkCoach, ProviderStaff, ProviderClaims }
 
 public enum Outcome { Short, Sustained }
+
+/// <summary>Who must do a task: provider staff, or the provider's nominated officer for SCR and MAPPA work (13.59, 13.77).</summary>
+public enum TaskAssignee { Provider, NominatedOfficer }

@@ -25,7 +25,10 @@ public static class OutcomeRules
         var reason = CommonProblem(facts, period)
             ?? (breaks != default ? $"A break in employment from {breaks.From:yyyy-MM-dd} (6.02)." : null);
         if (reason is not null) return OutcomeDecision.NotAchieved(reason);
-        return asOf >= ShortCheckpoint(facts.JobStart) ? OutcomeDecision.Achieved(ShortCheckpoint(facts.JobStart)) : OutcomeDecision.Pending;
+        return asOf >= ShortCheckpoint(facts.JobStart)
+            ? OutcomeDecision.Achieved(ShortCheckpoint(facts.JobStart),
+                $"13 weeks of employment from {facts.JobStart:yyyy-MM-dd} at 16 or more hours a week, with no break, benefit claim or wage incentive (6.02).")
+            : OutcomeDecision.Pending;
     }
 
     public static OutcomeDecision DecideSustained(EmploymentFacts facts, OutcomeDecision shortOutcome, DateOnly asOf)
@@ -36,19 +39,52 @@ public static class OutcomeRules
         {
             return OutcomeDecision.NotAchieved($"Breaks in employment total {breakDays} days, more than {MaximumBreakDays} (6.03).");
         }
-        var reason = CommonProblem(facts, new DateRange(facts.JobStart, achievedOn.AddDays(-1)));
+        var reason = CommonProblem(facts, new DateRange(facts.JobStart, achievedOn.AddDays(-1)), sustained: true);
         if (reason is not null) return OutcomeDecision.NotAchieved(reason);
+        if (EndedBeforeQualifying(facts, achievedOn) is { } ended)
+        {
+            // 6.03: after job-ended the days without work are a break; a new job may start until the allowance is used up.
+            return asOf > LatestRestart(facts, ended)
+                ? OutcomeDecision.NotAchieved(
+                    $"The job ended on {ended:yyyy-MM-dd} and no new job started within the {MaximumBreakDays}-day break allowance (6.03).")
+                : OutcomeDecision.Pending;
+        }
         if (shortOutcome.State == OutcomeState.Pending || asOf < achievedOn) return OutcomeDecision.Pending;
-        return OutcomeDecision.Achieved(achievedOn);
+        return OutcomeDecision.Achieved(achievedOn,
+            $"26 weeks of employment within 30 weeks of {facts.JobStart:yyyy-MM-dd}, breaks totalling {breakDays} days, at 16 or more hours a week with no benefit claim or wage incentive (6.03).");
     }
 
-    /// <summary>When the sustained checkpoint should fire: 182 days plus the break days before it, at most 210 days.</summary>
+    /// <summary>
+    /// When the sustained checkpoint should fire: 182 days plus the break days before it, at most 210 days; while the job
+    /// has ended, the day after the last day a new job could still start (6.03).
+    /// </summary>
     public static DateOnly NextSustainedCheck(EmploymentFacts facts)
     {
         var achievedOn = AchievedOn(facts, out _);
+        if (EndedBeforeQualifying(facts, achievedOn) is { } ended) return LatestRestart(facts, ended).AddDays(1);
         var final = SustainedFinal(facts.JobStart);
         return achievedOn < final ? achievedOn : final;
     }
+
+    /// <summary>
+    /// The last day a new job may start after <c>job-ended</c> for the break to stay within the allowance: breaks in total
+    /// at most 28 days (6.03; SPEC 4.6). The break runs from the day after the job ended to the day before the new start.
+    /// </summary>
+    public static DateOnly LatestRestart(EmploymentFacts facts, DateOnly endedOn)
+    {
+        var restart = endedOn.AddDays(1);
+        while (BreakDaysIfRestartedOn(facts, endedOn, restart.AddDays(1)) <= MaximumBreakDays) restart = restart.AddDays(1);
+        return restart;
+    }
+
+    private static int BreakDaysIfRestartedOn(EmploymentFacts facts, DateOnly endedOn, DateOnly restart) =>
+        restart.DayNumber <= endedOn.DayNumber + 1
+            ? facts.MergedBreaks().Sum(b => b.Days)
+            : (facts with { Breaks = [.. facts.Breaks, new DateRange(endedOn.AddDays(1), restart.AddDays(-1))] }).MergedBreaks().Sum(b => b.Days);
+
+    /// <summary>The job ended (and no new one started) before its 26 weeks of employment were complete.</summary>
+    private static DateOnly? EndedBeforeQualifying(EmploymentFacts facts, DateOnly achievedOn) =>
+        facts.JobEndedOn is { } ended && ended < achievedOn.AddDays(-1) ? ended : null;
 
     /// <summary>The day employment reaches 182 days: each break day before it pushes it one day later.</summary>
     private static DateOnly AchievedOn(EmploymentFacts facts, out int breakDays)
@@ -66,7 +102,7 @@ public static class OutcomeRules
     }
 
     /// <summary>The conditions both outcomes share, judged over the qualifying period.</summary>
-    private static string? CommonProblem(EmploymentFacts facts, DateRange period)
+    private static string? CommonProblem(EmploymentFacts facts, DateRange period, bool sustained = false)
     {
         if (!facts.StartedInsideTrackingWindow) return "The job did not start inside the 6-week tracking window (6.04).";
         if (facts.WageIncentivePaidOn is { } paid) return $"A wage incentive was paid on {paid:yyyy-MM-dd}: subsidised employment (13.05).";
@@ -79,7 +115,7 @@ public static class OutcomeRules
         {
             return $"A working-age benefit was claimed from {claim.FromOn:yyyy-MM-dd} (6.02).";
         }
-        if (facts.JobEndedOn is { } ended && ended < period.To) return $"The job ended on {ended:yyyy-MM-dd} (6.02).";
+        if (!sustained && facts.JobEndedOn is { } ended && ended < period.To) return $"The job ended on {ended:yyyy-MM-dd} (6.02).";
         return null;
     }
 }

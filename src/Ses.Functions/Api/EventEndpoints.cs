@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Ses.Domain;
 using Ses.Domain.Journeys;
+using Ses.Domain.Referrals;
 using Ses.Functions.Auth;
 using Ses.Infrastructure.Journeys;
 
@@ -10,12 +11,13 @@ namespace Ses.Functions.Api;
 public static class EventEndpoints
 {
     public static void MapEvents(this IEndpointRouteBuilder api) =>
-        api.MapPost("/journeys/{id}/events", RecordAsync).RequireAuthorization(Policies.WriteJourneys).WithTags("Journeys")
+        api.MapPost("/journeys/{id}/events", RecordAsync).RequireAuthorization(Policies.JourneyWork).WithTags("Journeys")
             .Accepts<ReportedEvent>("application/json")
             .Produces<JourneyView>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
 
-    private static async Task<IResult> RecordAsync(string id, HttpRequest request, JourneyStore store, JourneyEngine engine, CancellationToken ct)
+    private static async Task<IResult> RecordAsync(
+        string id, HttpRequest request, JourneyStore store, JourneyEngine engine, ReferralAliases aliases, CancellationToken ct)
     {
         var (body, error) = await JsonBody.ReadAsync(request, ct);
         if (error is not null) return error;
@@ -42,8 +44,31 @@ public static class EventEndpoints
         var (reported, bindError) = JsonBody.Bind<ReportedEvent>(element);
         if (bindError is not null) return bindError;
         if (ReportedEventLimits.Check(reported!) is { Count: > 0 } limits) return Problems.Validation(limits);
-        var result = await engine.ExecuteAsync(id, now => new RecordEvent(reported!, eventId, now), ct: ct);
         var caller = Caller.From(request.HttpContext.User);
+        // 13.70: a nominated officer records only what is theirs (a MAPPA participant's contact details), on restricted
+        // journeys; everything else is provider staff's or an operator's.
+        var officerEvent = reported is ContactDetailsAdded;
+        if (caller.Role == Roles.NominatedOfficer ? !(officerEvent && stored!.Journey.Restricted) : officerEvent)
+        {
+            return Problems.Status(403, "Not for this role.", officerEvent
+                ? "Only a nominated officer adds a MAPPA participant's contact details (13.70)."
+                : "A nominated officer records only contact-details-added, on MAPPA and SCR journeys.");
+        }
+        // 13.49: the confirmed introduction takes the PRaP purchase order number; claim it first (see ReferralAliases).
+        var claimed = reported is SroEligibilityConfirmed confirmed && stored!.Journey.Phase == Phase.Introduced
+            && PurchaseOrderNumber.TryParse(confirmed.PrapReferralId, out var po, out _) ? po.Value : null;
+        var created = false;
+        if (claimed is not null)
+        {
+            (var owner, created) = await aliases.ClaimAsync(claimed, id, ct);
+            if (owner != id)
+            {
+                return Problems.Status(409, "The purchase order number belongs to another journey.",
+                    $"Purchase order number {claimed} is already journey '{owner}': JCP referred before the introduction was confirmed (13.49).");
+            }
+        }
+        var result = await engine.ExecuteAsync(id, now => new RecordEvent(reported!, eventId, now) { By = caller.Actor }, ct: ct);
+        if (created && result.Rejection is not null) await aliases.ReleaseAsync(claimed!, id, ct);
         if (result.Rejection is { } rejection) return Problems.Rejected(rejection);
         var warnings = result.Events.OfType<WarningRaised>().Select(w => w.Message).ToArray();
         return TypedResults.Ok(JourneyView.Of((result.Journey ?? stored)!.Journey, caller) with { Applied = result.Changed, Warnings = warnings });

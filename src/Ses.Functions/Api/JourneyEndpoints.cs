@@ -90,13 +90,16 @@ public static class JourneyEndpoints
         {
             var (entries, next) = await store.HistoryPageAsync(id, pageSize ?? 500, continuation, ct);
             return TypedResults.Ok(new HistoryPage(
-                entries.Select(e => new HistoryView(e.Version, e.Kind, e.At, full ? e.Event : null)).ToArray(), tokens.Protect(next)));
+                entries.Select(e => new HistoryView(e.Version, e.Kind, e.At, ActorOf(e.Event), full ? e.Event : null)).ToArray(), tokens.Protect(next)));
         }
         catch (Exception ex) when (continuation is not null && ex is RequestFailedException { Status: 400 } or FormatException or ArgumentException)
         {
             return NotOurToken();
         }
     }
+
+    /// <summary>SPEC 5.1: who caused the entry. Entries written before actors were recorded show <c>unknown</c>.</summary>
+    private static ActorView ActorOf(JourneyEvent e) => e.By is { } by ? new ActorView(by.Name, by.Role) : new ActorView("unknown", "unknown");
 
     private static async Task<IResult> NotificationsAsync(string id, HttpContext context, JourneyStore store, CancellationToken ct)
     {
@@ -116,13 +119,14 @@ public static class JourneyEndpoints
             return Problems.Validation("reason", $"reason is required: 1 to {InputLimits.FreeText} characters.");
         }
         if (InputLimits.TextProblem("reason", text, InputLimits.FreeText, allowLineBreaks: true) is { } problem) return Problems.Validation("reason", problem);
-        var result = await engine.ExecuteAsync(id, now => new Terminate(text, now), ct: ct);
+        var result = await engine.ExecuteAsync(id, now => new Terminate(text, now) { By = Caller.From(request.HttpContext.User).Actor }, ct: ct);
         return result.Rejection is { } rejection
             ? Problems.Rejected(rejection)
             : TypedResults.Ok(JourneyView.Of(result.Journey!.Journey, Caller.From(request.HttpContext.User)));
     }
 
-    private static async Task<IResult> PurgeAsync(string id, HttpContext context, JourneyStore store, JourneyPurger purger, CancellationToken ct)
+    private static async Task<IResult> PurgeAsync(
+        string id, HttpContext context, JourneyStore store, JourneyPurger purger, ReferralAliases aliases, CancellationToken ct)
     {
         var (stored, error) = await JourneyAccess.LoadAsync(store, id, context, ct);
         if (error is not null) return error;
@@ -131,6 +135,7 @@ public static class JourneyEndpoints
             return Problems.Status(409, "Only a closed journey can be purged.", "Terminate it first.");
         }
         await purger.PurgeAsync(stored, ct);
+        await aliases.ReleaseAsync(stored.Journey.ReferralId, id, ct); // the purchase order number it owned (13.49)
         return TypedResults.NoContent();
     }
 }

@@ -10,8 +10,12 @@ namespace Ses.Functions.Api;
 
 public sealed record DeadlineView(string Kind, DateOnly Due, string State, DateTimeOffset? DueAt, DateOnly? SettledOn);
 
-/// <summary>Work the journey asks of a person; texts never carry personal data.</summary>
-public sealed record TaskView(string Task, string Detail);
+/// <summary>Work the journey asks of a person; texts never carry personal data. Completed ones say who and when.</summary>
+public sealed record TaskView(
+    string TaskId, string Task, string Detail, string Assignee, bool Completed, DateTimeOffset? CompletedAt, ActorView? CompletedBy, string? Note);
+
+/// <summary>Who did something: an API key's name and role, or <c>system</c> (SPEC 5.1).</summary>
+public sealed record ActorView(string Name, string Role);
 
 public sealed record OutcomeView(string State, DateOnly? On, string? Reason);
 
@@ -41,7 +45,8 @@ public sealed record JourneyView(
             j.Deadlines.Select(Of).ToArray(),
             full ? new OutcomesView(Of(j.ShortOutcome), Of(j.SustainedOutcome)) : null,
             j.NextDeadline is { } next ? Of(next) : null,
-            j.Tasks.Select(t => new TaskView(t.Task, t.Detail)).ToArray(),
+            j.Tasks.Select(t => new TaskView(t.TaskId, t.Task, t.Detail, Kebab.Of(t.Assignee), t.Done, t.CompletedAt,
+                t.CompletedBy is { } by ? new ActorView(by.Name, by.Role) : null, full ? t.Note : null)).ToArray(),
             full ? j.Referral : null);
     }
 
@@ -60,4 +65,4 @@ public sealed record JourneyPage(IReadOnlyList<JourneySummary> Items, string? Co
 /// <summary>A page of a journey's history, oldest first; follow <c>continuationToken</c> for the next.</summary>
 public sealed record HistoryPage(IReadOnlyList<HistoryView> Items, string? ContinuationToken);
 
-public sealed record HistoryView(int Version, string Kind, DateTimeOffset At, JourneyEvent? Data);
+public sealed record HistoryView(int Version, string Kind, DateTimeOffset At, ActorView Actor, JourneyEvent? Data);

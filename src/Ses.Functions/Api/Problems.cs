@@ -24,6 +24,8 @@ public static class Problems
         RejectionKind.NotAllowed => Status(409, "The event is not allowed now.", rejection.Message,
             new Dictionary<string, object?> { ["allowedEvents"] = rejection.AllowedEvents }),
         RejectionKind.BusinessRule => Status(422, "A business rule refuses the event.", rejection.Message),
+        RejectionKind.NotFound => Status(404, "Not found.", rejection.Message),
+        RejectionKind.Forbidden => Status(403, "Not for this role.", rejection.Message),
         _ => Status(409, "Conflict.", rejection.Message),
     };
 

@@ -21,7 +21,8 @@ public static class ReferralEndpoints
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
 
     private static async Task<IResult> CreateAsync(
-        HttpRequest request, JourneyEngine engine, TimeProvider time, IReadOnlyDictionary<string, ProviderOptions> providers, CancellationToken ct)
+        HttpRequest request, JourneyEngine engine, JourneyStore store, ReferralAliases aliases, TimeProvider time,
+        IReadOnlyDictionary<string, ProviderOptions> providers, CancellationToken ct)
     {
         var (body, error) = await JsonBody.ReadAsync(request, ct);
         if (error is not null) return error;
@@ -39,7 +40,11 @@ public static class ReferralEndpoints
         var journeyId = JourneyIdFor(referral);
         var hash = Hash(input!);
         var caller = Caller.From(request.HttpContext.User);
-        var result = await engine.ExecuteAsync(journeyId, now => new ReceiveReferral(journeyId, referral, now), hash, ct);
+        if (referral.Channel == Channel.Prap && await OwnedByIntroductionAsync(referral.ReferralId, store, aliases, caller, ct) is { } resolved)
+        {
+            return resolved;
+        }
+        var result = await engine.ExecuteAsync(journeyId, now => new ReceiveReferral(journeyId, referral, now) { By = caller.Actor }, hash, ct);
         if (result.Changed) return TypedResults.Created($"/api/journeys/{journeyId}", JourneyView.Of(result.Journey!.Journey, caller));
         var existing = result.Journey!;
         return existing.RequestHash == hash
@@ -48,9 +53,35 @@ public static class ReferralEndpoints
                 $"Journey '{journeyId}' was created from a different referral body; a referral ID identifies one referral.");
     }
 
-    /// <summary>PRaP and SCR journeys are keyed by the purchase order or clerical number; SRO introductions get their own space.</summary>
-    public static string JourneyIdFor(Referral referral) =>
-        referral.Channel == Channel.Sro ? $"sro-{referral.ReferralId}" : referral.ReferralId;
+    /// <summary>
+    /// 13.49: JCP's PRaP referral for someone an SRO introduced carries the purchase order number the introduction took on
+    /// confirmation; it resolves to that journey (200), never a second one. Otherwise the number is claimed for the PRaP journey.
+    /// </summary>
+    private static async Task<IResult?> OwnedByIntroductionAsync(
+        string purchaseOrder, JourneyStore store, ReferralAliases aliases, Caller caller, CancellationToken ct)
+    {
+        var (owner, _) = await aliases.ClaimAsync(purchaseOrder, purchaseOrder, ct);
+        if (owner == purchaseOrder) return null;
+        var introduced = await store.GetAsync(owner, ct);
+        if (introduced is not null && introduced.Journey.ReferralId == purchaseOrder)
+        {
+            return TypedResults.Ok(JourneyView.Of(introduced.Journey, caller));
+        }
+        return Problems.Status(409, "The purchase order number is being confirmed for an SRO introduction.",
+            $"Journey '{owner}' is taking purchase order number {purchaseOrder} (13.49); send the referral again shortly.");
+    }
+
+    /// <summary>
+    /// Journey IDs never collide across channels: a PRaP purchase order number is 9 digits; SRO introductions and SCR
+    /// clerical referrals get their own prefixes, so the SCR reference <c>sro-abc123</c> becomes <c>scr-sro-abc123</c> and
+    /// cannot meet the introduction <c>abc123</c> (<c>sro-abc123</c>), nor an SCR number meet the PRaP journey with that number.
+    /// </summary>
+    public static string JourneyIdFor(Referral referral) => referral.Channel switch
+    {
+        Channel.Sro => $"sro-{referral.ReferralId}",
+        Channel.Scr => $"scr-{referral.ReferralId}",
+        _ => referral.ReferralId,
+    };
 
     private static string Hash(ReferralInput input) =>
         Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(input, Json.Options))));

@@ -7,10 +7,12 @@ using Microsoft.Extensions.Options;
 
 namespace Ses.Functions.Auth;
 
-/// <summary>SPEC 5: <c>Auth:ApiKeys:{n}:Key</c>, <c>:Role</c>, <c>:Provider</c>.</summary>
+/// <summary>SPEC 5, 8: <c>Auth:ApiKeys:{n}:Key</c>, <c>:Role</c>, <c>:Provider</c>, <c>:Name</c>.</summary>
 public sealed class ApiKeyEntry
 {
     public string Key { get; set; } = "";
+    /// <summary>Who the key belongs to, as history shows it (SPEC 5.1). Without one, <c>key-{n}</c> from its configuration index.</summary>
+    public string? Name { get; set; }
     public string Role { get; set; } = "";
     public string? Provider { get; set; }
 }
@@ -25,10 +27,13 @@ public static class Roles
 }
 
 /// <summary>The caller behind a request, as the endpoints need it.</summary>
-public sealed record Caller(string Role, string? Provider)
+public sealed record Caller(string Role, string? Provider, string Name)
 {
     public static Caller From(ClaimsPrincipal user) =>
-        new(user.FindFirstValue(ClaimTypes.Role) ?? "", user.FindFirstValue(Roles.ProviderClaim));
+        new(user.FindFirstValue(ClaimTypes.Role) ?? "", user.FindFirstValue(Roles.ProviderClaim), user.FindFirstValue(ClaimTypes.Name) ?? "");
+
+    /// <summary>The actor recorded on every history entry this caller causes: the key's name and role, never the key (SPEC 5.1).</summary>
+    public Ses.Domain.Journeys.Actor Actor => new(Name, Role);
 
     /// <summary>Provider keys see only their own provider's journeys (SPEC 5).</summary>
     public bool CanSee(string provider) => Role != Roles.Provider || string.Equals(Provider, provider, StringComparison.Ordinal);
@@ -51,9 +56,10 @@ public sealed class ApiKeyHandler(
         {
             return Task.FromResult(AuthenticateResult.NoResult());
         }
-        var match = Find(configuration, supplied.ToString());
+        var (match, index) = Find(configuration, supplied.ToString());
         if (match is null) return Task.FromResult(AuthenticateResult.Fail("Unknown API key."));
-        var claims = new List<Claim> { new(ClaimTypes.Role, match.Role), new(ClaimTypes.Name, match.Role) };
+        var name = string.IsNullOrWhiteSpace(match.Name) ? $"key-{index}" : match.Name;
+        var claims = new List<Claim> { new(ClaimTypes.Role, match.Role), new(ClaimTypes.Name, name) };
         if (!string.IsNullOrEmpty(match.Provider)) claims.Add(new Claim(Roles.ProviderClaim, match.Provider));
         var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
         return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName)));
@@ -65,12 +71,13 @@ public sealed class ApiKeyHandler(
     /// </summary>
     public static bool IsUnresolvedReference(string value) => value.StartsWith("@Microsoft.KeyVault(", StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>The configured key equal to <paramref name="supplied"/> (constant-time comparison), or null.</summary>
-    public static ApiKeyEntry? Find(IConfiguration configuration, string supplied)
+    /// <summary>The configured key equal to <paramref name="supplied"/> (constant-time comparison) with its index, or null.</summary>
+    public static (ApiKeyEntry? Entry, int Index) Find(IConfiguration configuration, string supplied)
     {
         var keys = configuration.GetSection("Auth:ApiKeys").Get<List<ApiKeyEntry>>() ?? [];
         var suppliedBytes = Encoding.UTF8.GetBytes(supplied);
-        return keys.FirstOrDefault(k => k.Key.Length > 0 && !IsUnresolvedReference(k.Key) &&
+        var index = keys.FindIndex(k => k.Key.Length > 0 && !IsUnresolvedReference(k.Key) &&
             CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(k.Key), suppliedBytes));
+        return index < 0 ? (null, -1) : (keys[index], index);
     }
 }

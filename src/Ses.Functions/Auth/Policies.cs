@@ -8,6 +8,8 @@ public static class Policies
     public const string WriteJourneys = "write-journeys";
     public const string Documents = "documents";
     public const string Operator = "operator";
+    /// <summary>Events and task completion: provider staff and operators, and nominated officers on restricted journeys (checked in the endpoint).</summary>
+    public const string JourneyWork = "journey-work";
 
     public static void Add(Microsoft.AspNetCore.Authorization.AuthorizationOptions options)
     {
@@ -16,5 +18,6 @@ public static class Policies
         options.AddPolicy(WriteJourneys, p => p.RequireRole(Roles.Provider, Roles.Operator));
         options.AddPolicy(Documents, p => p.RequireRole(Roles.Provider, Roles.NominatedOfficer));
         options.AddPolicy(Operator, p => p.RequireRole(Roles.Operator));
+        options.AddPolicy(JourneyWork, p => p.RequireRole(Roles.Provider, Roles.Operator, Roles.NominatedOfficer));
     }
 }

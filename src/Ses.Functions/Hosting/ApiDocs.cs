@@ -36,7 +36,7 @@ public static class ApiDocs
                 endpoint.RequestDelegate = async context =>
                 {
                     var supplied = context.Request.Headers[ApiKeyHandler.Header].ToString() is { Length: > 0 } header ? header : SuppliedCode(context);
-                    if (supplied is null || ApiKeyHandler.Find(configuration, supplied) is null)
+                    if (supplied is null || ApiKeyHandler.Find(configuration, supplied).Entry is null)
                     {
                         context.Response.StatusCode = StatusCodes.Status401Unauthorized;
                         context.Response.Headers.WWWAuthenticate = ApiKeyHandler.Header;

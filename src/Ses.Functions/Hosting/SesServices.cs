@@ -39,6 +39,7 @@ public static class SesServices
 
         AddClock(services, config);
         services.AddSingleton<JourneyStore>();
+        services.AddSingleton<Ses.Functions.Api.ReferralAliases>();
         services.AddSingleton<TimerIndex>();
         services.AddSingleton<OutboxIndex>();
         services.AddSingleton<EmailComposer>();

@@ -69,10 +69,12 @@ async function loadDetail(id) {
   const outcomes = journey.outcomes ? [["short", journey.outcomes.short], ["sustained", journey.outcomes.sustained]] : [];
   $("#outcomes tbody").replaceChildren(...outcomes.map(([name, o]) =>
     row([cell(name), cell(o.state, `state-${o.state}`), cell(o.on), cell(o.reason)])));
-  $("#tasks tbody").replaceChildren(...journey.tasks.map((t) => row([cell(t.task), cell(t.detail)])));
+  $("#tasks tbody").replaceChildren(...journey.tasks.map((t) => row([cell(t.taskId), cell(t.task), cell(t.detail),
+    cell(t.completed ? `done ${t.completedAt} by ${t.completedBy.name} (${t.completedBy.role})` : `open: ${t.assignee}`)])));
   $("#notifications tbody").replaceChildren(...notifications.map((n) =>
     row([cell(n.template), cell(n.to.join(", ")), cell(n.status), cell(String(n.attempts)), cell(n.createdAt), cell(n.sentAt)])));
-  $("#history tbody").replaceChildren(...history.items.map((h) => row([cell(String(h.version)), cell(h.at), cell(h.kind)])));
+  $("#history tbody").replaceChildren(...history.items.map((h) =>
+    row([cell(String(h.version)), cell(h.at), cell(h.kind), cell(`${h.actor.name} (${h.actor.role})`)])));
 }
 
 async function loadClock() {

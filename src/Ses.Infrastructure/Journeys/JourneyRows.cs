@@ -45,7 +45,7 @@ public static class JourneyRows
             ["Closure"] = journey.Closure is { } c ? Kebab.Of(c) : null,
             ["NextDeadline"] = next is null ? null : Kebab.Of(next.Kind),
             ["NextDue"] = next?.Due.ToString("yyyy-MM-dd"),
-            ["Overdue"] = journey.Deadlines.Any(d => d.State == DeadlineState.Missed) && journey.Phase != Phase.Closed,
+            ["Overdue"] = journey.IsOverdue(at),
             ["Version"] = journey.Version,
             ["RequestHash"] = requestHash,
             ["UpdatedAt"] = at,

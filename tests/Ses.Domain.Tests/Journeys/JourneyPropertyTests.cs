@@ -92,6 +92,41 @@ public sealed class JourneyPropertyTests
         return true;
     }
 
+    [Property(MaxTest = 300)] // SPEC 4.6: a closed journey never keeps an outcome pending, and every decision has its reason
+    public bool A_closed_journey_has_both_outcomes_decided_each_with_a_reason(int[] picks)
+    {
+        var state = JourneyEvolver.Evolve(null, new ReferralReceived("j", Referral(), Noon(Day0)));
+        var offset = 0;
+        foreach (var pick in picks.Take(60))
+        {
+            offset += Math.Abs(pick % 30);
+            var decision = JourneyDecider.Decide(state, Command(Math.Abs(pick), offset), Rules);
+            if (!decision.IsRejected) state = JourneyEvolver.Fold(decision.Events, state)!;
+            if (decision.Events.OfType<Ses.Domain.Journeys.OutcomeDecided>().Any(o => string.IsNullOrWhiteSpace(o.Decision.Reason))) return false;
+            if (state.Phase == Phase.Closed
+                && (state.ShortOutcome.State == Ses.Domain.Outcomes.OutcomeState.Pending || state.SustainedOutcome.State == Ses.Domain.Outcomes.OutcomeState.Pending))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    [Property(MaxTest = 300)] // SPEC 4.4: a closed journey is never overdue
+    public bool A_closed_journey_is_never_overdue(int[] picks)
+    {
+        var state = JourneyEvolver.Evolve(null, new ReferralReceived("j", Referral(), Noon(Day0)));
+        var offset = 0;
+        foreach (var pick in picks.Take(60))
+        {
+            offset += Math.Abs(pick % 30);
+            var decision = JourneyDecider.Decide(state, Command(Math.Abs(pick), offset), Rules);
+            if (!decision.IsRejected) state = JourneyEvolver.Fold(decision.Events, state)!;
+            if (state.Phase == Phase.Closed && state.IsOverdue(Noon(Day0.AddDays(offset + 400)))) return false;
+        }
+        return true;
+    }
+
     [Property(MaxTest = 200)]
     public bool A_rejected_event_lists_only_events_the_phase_allows(int pick, int offset)
     {

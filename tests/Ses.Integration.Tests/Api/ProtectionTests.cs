@@ -44,7 +44,9 @@ public sealed class ProtectionTests
     {
         await using var app = new SesApp(new DateTimeOffset(2026, 3, 2, 8, 0, 0, TimeSpan.Zero));
         var id = Referrals.NewId();
-        await Referrals.CreateAsync(app.Client(SesApp.ReferralKey), Referrals.Body(id, channel: "scr"));
+        var created = await Referrals.CreateAsync(app.Client(SesApp.ReferralKey), Referrals.Body(id, channel: "scr"));
+        Assert.Equal($"scr-{id}", created.GetProperty("journeyId").GetString()); // never the PRaP journey with that number
+        id = $"scr-{id}";
         await app.AdvanceAsync("P5D");
 
         var notifications = await Referrals.GetAsync(app.Client(SesApp.OperatorKey), $"/api/journeys/{id}/notifications");

@@ -69,7 +69,10 @@ public sealed class DashboardTests : IAsyncLifetime
         Assert.Contains("ucpr1-chase", deadlines);
         Assert.Contains("missed", deadlines);
         Assert.Contains("ucpr1-chase", await page.InnerTextAsync("#notifications"));
-        Assert.Contains("timer-fired:ucpr1-chase:due", await page.InnerTextAsync("#history"));
+        var history = await page.InnerTextAsync("#history");
+        Assert.Contains("timer-fired:ucpr1-chase:due", history);
+        Assert.Contains("system (system)", history); // SPEC 5.1: who did each thing
+        Assert.Contains("prap-gateway (referral-system)", history);
         Assert.Contains("virtual clock", await page.InnerTextAsync("#clock"));
     }
 

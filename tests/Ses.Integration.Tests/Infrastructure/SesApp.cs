@@ -48,11 +48,12 @@ public sealed class SesApp : WebApplicationFactory<Program>
             ["Providers:prov-b:Email"] = "staff@prov-b.example",
             ["Providers:prov-b:ClaimsEmail"] = "claims@prov-b.example",
             ["Providers:prov-b:Region"] = "scotland",
-            ["Auth:ApiKeys:0:Key"] = ReferralKey, ["Auth:ApiKeys:0:Role"] = "referral-system",
+            ["Auth:ApiKeys:0:Key"] = ReferralKey, ["Auth:ApiKeys:0:Role"] = "referral-system", ["Auth:ApiKeys:0:Name"] = "prap-gateway",
             ["Auth:ApiKeys:1:Key"] = ProviderAKey, ["Auth:ApiKeys:1:Role"] = "provider", ["Auth:ApiKeys:1:Provider"] = "prov-a",
+            ["Auth:ApiKeys:1:Name"] = "prov-a-staff",
             ["Auth:ApiKeys:2:Key"] = ProviderBKey, ["Auth:ApiKeys:2:Role"] = "provider", ["Auth:ApiKeys:2:Provider"] = "prov-b",
             ["Auth:ApiKeys:3:Key"] = OperatorKey, ["Auth:ApiKeys:3:Role"] = "operator",
-            ["Auth:ApiKeys:4:Key"] = OfficerKey, ["Auth:ApiKeys:4:Role"] = "nominated-officer",
+            ["Auth:ApiKeys:4:Key"] = OfficerKey, ["Auth:ApiKeys:4:Role"] = "nominated-officer", ["Auth:ApiKeys:4:Name"] = "no-officer",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) _settings[key] = value;
     }
