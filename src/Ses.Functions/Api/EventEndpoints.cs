@@ -67,7 +67,7 @@ public static class EventEndpoints
                     $"Purchase order number {claimed} is already journey '{owner}': JCP referred before the introduction was confirmed (13.49).");
             }
         }
-        var result = await engine.ExecuteAsync(id, now => new RecordEvent(reported!, eventId, now) { By = caller.Actor }, ct: ct);
+        var result = await engine.ExecuteAsync(id, now => new RecordEvent(reported!, eventId, now) { By = caller.Actor }, ct: ct, known: stored);
         if (created && result.Rejection is not null) await aliases.ReleaseAsync(claimed!, id, ct);
         if (result.Rejection is { } rejection) return Problems.Rejected(rejection);
         var warnings = result.Events.OfType<WarningRaised>().Select(w => w.Message).ToArray();

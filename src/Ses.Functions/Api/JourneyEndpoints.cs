@@ -111,7 +111,7 @@ public static class JourneyEndpoints
     {
         var (body, bodyError) = await JsonBody.ReadAsync(request, ct);
         if (bodyError is not null) return bodyError;
-        var (_, error) = await JourneyAccess.LoadAsync(store, id, request.HttpContext, ct);
+        var (stored, error) = await JourneyAccess.LoadAsync(store, id, request.HttpContext, ct);
         if (error is not null) return error;
         if (!body!.Value.TryGetProperty("reason", out var reason) || reason.ValueKind != System.Text.Json.JsonValueKind.String
             || reason.GetString() is not { Length: > 0 } text)
@@ -119,7 +119,7 @@ public static class JourneyEndpoints
             return Problems.Validation("reason", $"reason is required: 1 to {InputLimits.FreeText} characters.");
         }
         if (InputLimits.TextProblem("reason", text, InputLimits.FreeText, allowLineBreaks: true) is { } problem) return Problems.Validation("reason", problem);
-        var result = await engine.ExecuteAsync(id, now => new Terminate(text, now) { By = Caller.From(request.HttpContext.User).Actor }, ct: ct);
+        var result = await engine.ExecuteAsync(id, now => new Terminate(text, now) { By = Caller.From(request.HttpContext.User).Actor }, ct: ct, known: stored);
         return result.Rejection is { } rejection
             ? Problems.Rejected(rejection)
             : TypedResults.Ok(JourneyView.Of(result.Journey!.Journey, Caller.From(request.HttpContext.User)));

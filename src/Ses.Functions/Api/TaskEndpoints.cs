@@ -31,7 +31,7 @@ public static class TaskEndpoints
         }
         var (note, error) = await NoteAsync(request, ct);
         if (error is not null) return error;
-        var result = await engine.ExecuteAsync(id, now => new CompleteTask(taskId, note, now) { By = caller.Actor }, ct: ct);
+        var result = await engine.ExecuteAsync(id, now => new CompleteTask(taskId, note, now) { By = caller.Actor }, ct: ct, known: stored);
         if (result.Rejection is { } rejection) return Problems.Rejected(rejection);
         return TypedResults.Ok(JourneyView.Of((result.Journey ?? stored)!.Journey, caller) with { Applied = result.Changed });
     }

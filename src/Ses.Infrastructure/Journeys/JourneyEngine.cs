@@ -40,9 +40,13 @@ public sealed class JourneyEngine(
     public Func<string, Task>? BeforeCommit { get; set; }
 
     /// <param name="requiredVersion">A timer's version: below it, the decision that wrote the timer has not landed yet (ADR 001).</param>
+    /// <param name="known">
+    /// The journey as the caller just read it (with its ETag), to decide on without reading it again; the commit is
+    /// conditional on that ETag, so a stale copy costs one conflict and a fresh read, never a lost update.
+    /// </param>
     public async Task<EngineResult> ExecuteAsync(
         string journeyId, Func<DateTimeOffset, JourneyCommand> command, string? requestHash = null, CancellationToken ct = default,
-        int requiredVersion = 0)
+        int requiredVersion = 0, StoredJourney? known = null)
     {
         var stripe = _stripes[(uint)StringComparer.Ordinal.GetHashCode(journeyId) % _stripes.Length];
         await stripe.WaitAsync(ct);
@@ -52,7 +56,8 @@ public sealed class JourneyEngine(
             {
                 try
                 {
-                    return await AttemptAsync(journeyId, command, requestHash, requiredVersion, ct);
+                    var before = attempt == 1 && known is not null ? known : await store.GetAsync(journeyId, ct);
+                    return await AttemptAsync(journeyId, before, command, requestHash, requiredVersion, ct);
                 }
                 catch (ConcurrencyConflictException) when (attempt < MaxAttempts)
                 {
@@ -67,9 +72,9 @@ public sealed class JourneyEngine(
     }
 
     private async Task<EngineResult> AttemptAsync(
-        string journeyId, Func<DateTimeOffset, JourneyCommand> command, string? requestHash, int requiredVersion, CancellationToken ct)
+        string journeyId, StoredJourney? before, Func<DateTimeOffset, JourneyCommand> command, string? requestHash, int requiredVersion,
+        CancellationToken ct)
     {
-        var before = await store.GetAsync(journeyId, ct);
         if ((before?.Journey.Version ?? 0) < requiredVersion) return new EngineResult(before, null, [], Behind: true);
         var now = time.GetUtcNow();
         var asked = command(now);

@@ -71,15 +71,21 @@ public sealed class OutboxIndex(StorageClients storage)
         MergeAsync(new TableEntity(Pending, pointer.NotificationId) { ["NextAttemptAt"] = nextAttemptAt }, ct);
 
     /// <summary>Moves a pointer's next look, mirroring the notification's status for the retrying view. Lost races are harmless.</summary>
-    public async Task RescheduleAsync(OutboxPointer pointer, Notification notification, DateTimeOffset nextAttemptAt, CancellationToken ct = default)
+    /// <param name="ours">
+    /// True after our own attempt: the pointer is written even if it is gone (a host that lost its claim may have dropped
+    /// it), because an undelivered email must keep one. False when we only looked at another host's work: then a missing
+    /// pointer means that host finished, and it stays gone.
+    /// </param>
+    public async Task RescheduleAsync(OutboxPointer pointer, Notification notification, DateTimeOffset nextAttemptAt, bool ours, CancellationToken ct = default)
     {
-        // An upsert: a host that lost its claim may have dropped the pointer meanwhile; an undelivered email keeps one.
-        await Table.UpsertEntityAsync(new TableEntity(Pending, pointer.NotificationId)
+        var row = new TableEntity(Pending, pointer.NotificationId)
         {
             ["NextAttemptAt"] = nextAttemptAt, ["Status"] = Kebab.Of(notification.Status), ["Attempts"] = notification.Attempts,
             ["LastError"] = notification.LastError, ["Template"] = notification.Template,
             ["Version"] = pointer.Version, ["EnqueuedAt"] = pointer.EnqueuedAt,
-        }, TableUpdateMode.Merge, ct);
+        };
+        if (ours) await Table.UpsertEntityAsync(row, TableUpdateMode.Merge, ct);
+        else await MergeAsync(row, ct);
     }
 
     private async Task MergeAsync(TableEntity row, CancellationToken ct)

@@ -142,10 +142,10 @@ public sealed class OutboxSender(
                 await FailAsync(n, etag, pointer, persisted: true, ct);
                 return;
             case NotificationStatus.Sending when n.LeaseUntil > now:
-                await index.RescheduleAsync(pointer, n, n.LeaseUntil.Value, ct); // another host is sending it
+                await index.RescheduleAsync(pointer, n, n.LeaseUntil.Value, ours: false, ct); // another host is sending it
                 return;
             case NotificationStatus.Retrying when n.NextAttemptAt > now:
-                await index.RescheduleAsync(pointer, n, n.NextAttemptAt.Value, ct);
+                await index.RescheduleAsync(pointer, n, n.NextAttemptAt.Value, ours: false, ct);
                 return;
         }
         var claimed = n with { Status = NotificationStatus.Sending, Owner = host.Id, LeaseUntil = now + options.Lease, FirstAttemptAt = n.FirstAttemptAt ?? now };
@@ -174,7 +174,7 @@ public sealed class OutboxSender(
             case SendResult.Transient when real.Now - claimed.FirstAttemptAt!.Value < options.RetryHorizon:
                 var next = real.Now + Backoff(attempted.Attempts, outcome.RetryAfter);
                 var retrying = attempted with { Status = NotificationStatus.Retrying, NextAttemptAt = next, LastError = outcome.Error };
-                if (await store.UpdateNotificationAsync(retrying, claim, ct) is not null) await index.RescheduleAsync(pointer, retrying, next, ct);
+                if (await store.UpdateNotificationAsync(retrying, claim, ct) is not null) await index.RescheduleAsync(pointer, retrying, next, ours: true, ct);
                 log.LogInformation("Notification {NotificationId} ({Template}): attempt {Attempts} failed ({Error}); next at {Next:O}",
                     n.NotificationId, n.Template, attempted.Attempts, outcome.Error, next);
                 return;

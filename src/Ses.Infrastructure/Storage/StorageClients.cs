@@ -27,6 +27,8 @@ public sealed class StorageClients
             retry.MaxDelay = TimeSpan.FromSeconds(1);
             retry.NetworkTimeout = options.RequestTimeout;
         }
+        tableOptions.AddPolicy(RoundTrips, HttpPipelinePosition.PerRetry);
+        blobOptions.AddPolicy(RoundTrips, HttpPipelinePosition.PerRetry);
         TableServiceClient tables;
         BlobServiceClient blobs;
         if (options.UsesIdentity)
@@ -50,6 +52,9 @@ public sealed class StorageClients
     }
 
     public StorageOptions Options { get; }
+
+    /// <summary>Every storage request these clients sent, retries included.</summary>
+    public RoundTripCounter RoundTrips { get; } = new();
     public TableServiceClient Service { get; }
     public TableClient Journeys { get; }
     public TableClient Timers { get; }
