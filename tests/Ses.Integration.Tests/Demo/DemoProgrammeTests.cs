@@ -1,0 +1,83 @@
+using System.Text.Json;
+using Ses.Demo;
+using Ses.Integration.Tests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace Ses.Integration.Tests.Demo;
+
+/// <summary>
+/// The demo programme (issue 8) through the real API and the virtual clock: 2,000 synthetic participants over two and a
+/// half years reproduce the calibrated rates of the official statistics within sampling error, and purge leaves nothing.
+/// </summary>
+public sealed class DemoProgrammeTests(ITestOutputHelper output)
+{
+    public static Dictionary<string, string?> DemoSettings()
+    {
+        var settings = new Dictionary<string, string?> { ["Clock:Start"] = "2024-01-01T06:00:00+00:00" };
+        foreach (var (id, region) in ParticipantFactory.Providers)
+        {
+            settings[$"Providers:{id}:Name"] = id;
+            settings[$"Providers:{id}:Email"] = $"staff@{id}.invalid";
+            settings[$"Providers:{id}:ClaimsEmail"] = $"claims@{id}.invalid";
+            settings[$"Providers:{id}:Region"] = region;
+        }
+        return settings;
+    }
+
+    /// <summary>Three standard errors of a proportion: a calibrated rate outside this is a bug, not bad luck (p &lt; 0.003).</summary>
+    private static double Tolerance(double rate, double n) => 3 * Math.Sqrt(rate * (1 - rate) / n) * 100;
+
+    [Fact]
+    public async Task Two_thousand_synthetic_participants_reproduce_the_calibrated_rates_of_the_official_statistics()
+    {
+        await using var app = new SesApp(new DateTimeOffset(2024, 1, 1, 6, 0, 0, TimeSpan.Zero), settings: DemoSettings());
+        var ops = app.Client(SesApp.OperatorKey);
+        ops.Timeout = TimeSpan.FromMinutes(5);
+
+        var result = await new DemoProgramme(ops, output.WriteLine).RunAsync(new DemoOptions { Participants = 2_000 });
+
+        Assert.Empty(result.Refused);
+        Assert.Equal(2_000, result.Referrals);
+        var report = await Referrals.GetAsync(ops, "/api/reports/statistics?asOf=2026-07-06");
+        var lifetime = report.GetProperty("lifetime");
+        var cohort = report.GetProperty("cohortTotal");
+        var starts = cohort.GetProperty("starts").GetDouble();
+        output.WriteLine($"referrals {lifetime.GetProperty("referrals")}, start rate {lifetime.GetProperty("startRate")} %, cohort starts {starts}, " +
+            $"short {cohort.GetProperty("shortRate")} %, sustained {cohort.GetProperty("sustainedRate")} %");
+        Assert.Equal(2_000, lifetime.GetProperty("referrals").GetDouble());
+        Assert.InRange(lifetime.GetProperty("startRate").GetDouble(), 72 - Tolerance(0.72, 2_000), 72 + Tolerance(0.72, 2_000));
+        Assert.Equal(lifetime.GetProperty("starts").GetDouble(), starts); // every start has 18 months of tracking by then
+        Assert.InRange(cohort.GetProperty("shortRate").GetDouble(), 20 - Tolerance(0.20, starts), 20 + Tolerance(0.20, starts));
+        Assert.InRange(cohort.GetProperty("sustainedRate").GetDouble(), 15 - Tolerance(0.15, starts), 15 + Tolerance(0.15, starts));
+        double Share(string benefit) => report.GetProperty("byBenefit").EnumerateArray()
+            .Single(r => r.GetProperty("key").GetString() == benefit).GetProperty("starts").GetDouble() * 100 / starts;
+        Assert.InRange(Share("JSA"), 51 - Tolerance(0.51, starts), 51 + Tolerance(0.51, starts));
+        Assert.InRange(Share("UC"), 18 - Tolerance(0.18, starts), 18 + Tolerance(0.18, starts));
+        Assert.Equal(ParticipantFactory.Providers.Length, report.GetProperty("providers").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task Every_generated_record_is_marked_synthetic_and_purging_the_demo_removes_them_all()
+    {
+        await using var app = new SesApp(new DateTimeOffset(2024, 1, 1, 6, 0, 0, TimeSpan.Zero), settings: DemoSettings());
+        var ops = app.Client(SesApp.OperatorKey);
+        var programme = new DemoProgramme(ops, output.WriteLine);
+        var result = await programme.RunAsync(new DemoOptions { Participants = 40, ReferralWeeks = 2, Until = new DateOnly(2024, 3, 4) });
+        Assert.Empty(result.Refused);
+
+        var journeys = (await Referrals.GetAsync(ops, "/api/journeys?pageSize=200")).GetProperty("items").EnumerateArray().ToArray();
+        Assert.Equal(40, journeys.Length);
+        foreach (var journey in journeys.Take(5))
+        {
+            var history = (await Referrals.GetAsync(ops, $"/api/journeys/{journey.GetProperty("journeyId").GetString()}/history"))
+                .GetProperty("items")[0].GetProperty("data").GetProperty("referral");
+            Assert.Equal(ParticipantFactory.ProvisionId, history.GetProperty("provisionId").GetString());
+            Assert.StartsWith("SYNTHETIC-", history.GetProperty("participant").GetProperty("clientNumber").GetString());
+        }
+
+        Assert.Equal(40, await programme.PurgeAsync());
+        Assert.Equal(0, (await Referrals.GetAsync(ops, "/api/journeys?pageSize=200")).GetProperty("items").GetArrayLength());
+        var table = app.Service<Ses.Infrastructure.Storage.StorageClients>().Journeys;
+        Assert.Empty(await table.QueryAsync<Azure.Data.Tables.TableEntity>(select: ["PartitionKey"]).ToListAsync());
+    }
+}
