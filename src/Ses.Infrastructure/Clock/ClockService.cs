@@ -52,7 +52,7 @@ public sealed class ClockService(
                 broken += pass.Broken;
                 if (pass.Fired > 0) outbox.Kick();
                 // Due timers held by another host, or written ahead of a commit still on its way: wait, never jump past.
-                if (pass.Fired == 0 && pass.Broken == 0) await Task.Delay(OthersPoll, real.Provider, ct);
+                if (pass is { Fired: 0, Waiting: > 0 }) await Task.Delay(OthersPoll, real.Provider, ct);
             }
             if (target > clock.GetUtcNow()) clock.MoveTo(target);
             await SaveAsync(ct);
