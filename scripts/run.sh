@@ -34,7 +34,7 @@ for p in demo-north:england-and-wales demo-south:england-and-wales demo-scotland
   id=${p%%:*}
   demo_args+=("--Providers:$id:Name=$id" "--Providers:$id:Email=staff@$id.invalid" "--Providers:$id:ClaimsEmail=claims@$id.invalid" "--Providers:$id:Region=${p#*:}")
 done
-dotnet build src/Ses.Functions src/Ses.Demo --configuration Release -v quiet -nologo >/dev/null
+for project in src/Ses.Functions src/Ses.Demo; do dotnet build "$project" --configuration Release -v quiet -nologo >/dev/null; done
 dotnet run --project src/Ses.Functions --configuration Release --no-build -- "${demo_args[@]}" "$@" &
 app=$!
 trap 'kill $app 2>/dev/null || true; azurite_stop' EXIT
