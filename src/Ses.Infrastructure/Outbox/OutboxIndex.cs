@@ -35,7 +35,7 @@ public sealed class OutboxIndex(StorageClients storage)
         {
             var row = new TableEntity(Pending, n.NotificationId)
             {
-                ["Version"] = version, ["EnqueuedAt"] = realNow, ["NextAttemptAt"] = realNow,
+                ["Version"] = version, ["WrittenAt"] = realNow, ["NextAttemptAt"] = realNow,
                 ["Status"] = Kebab.Of(n.Status), ["Template"] = n.Template, ["Attempts"] = n.Attempts,
             };
             await Table.UpsertEntityAsync(row, TableUpdateMode.Replace, ct);
@@ -45,7 +45,9 @@ public sealed class OutboxIndex(StorageClients storage)
     /// <summary>Pointers whose next attempt is due, earliest first; streamed, never all in memory.</summary>
     public async IAsyncEnumerable<OutboxPointer> DueAsync(DateTimeOffset realNow, [EnumeratorCancellation] CancellationToken ct = default)
     {
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {Pending} and NextAttemptAt le {realNow}");
+        // Pointers of the previous release have no NextAttemptAt, only EnqueuedAt (which new pointers never carry): they
+        // are due at once, so emails queued before an upgrade still go out.
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {Pending} and (NextAttemptAt le {realNow} or EnqueuedAt le {realNow})");
         await foreach (var row in Table.QueryAsync<TableEntity>(filter, maxPerPage: 200, cancellationToken: ct)) yield return Read(row);
     }
 
@@ -82,9 +84,9 @@ public sealed class OutboxIndex(StorageClients storage)
         {
             ["NextAttemptAt"] = nextAttemptAt, ["Status"] = Kebab.Of(notification.Status), ["Attempts"] = notification.Attempts,
             ["LastError"] = notification.LastError, ["Template"] = notification.Template,
-            ["Version"] = pointer.Version, ["EnqueuedAt"] = pointer.EnqueuedAt,
+            ["Version"] = pointer.Version, ["WrittenAt"] = pointer.EnqueuedAt,
         };
-        if (ours) await Table.UpsertEntityAsync(row, TableUpdateMode.Merge, ct);
+        if (ours) await Table.UpsertEntityAsync(row, TableUpdateMode.Replace, ct); // all of it: a previous release's row drops its EnqueuedAt
         else await MergeAsync(row, ct);
     }
 
@@ -158,6 +160,6 @@ public sealed class OutboxIndex(StorageClients storage)
     }
 
     private static OutboxPointer Read(TableEntity row) => new(
-        row.RowKey, row.GetInt32("Version") ?? 0, row.GetDateTimeOffset("EnqueuedAt") ?? DateTimeOffset.MinValue,
+        row.RowKey, row.GetInt32("Version") ?? 0, row.GetDateTimeOffset("WrittenAt") ?? row.GetDateTimeOffset("EnqueuedAt") ?? DateTimeOffset.MinValue,
         row.GetDateTimeOffset("NextAttemptAt") ?? DateTimeOffset.MinValue, row);
 }

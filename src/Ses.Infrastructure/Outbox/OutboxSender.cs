@@ -231,7 +231,10 @@ public sealed class OutboxSender(
     private async Task DropIfOrphanAsync(OutboxPointer pointer, CancellationToken ct)
     {
         var journey = await store.GetAsync(pointer.JourneyId, ct);
-        if (real.Now - pointer.EnqueuedAt > options.WriteAheadGrace || (journey is not null && journey.Journey.Version >= pointer.Version))
+        var orphan = real.Now - pointer.EnqueuedAt > options.WriteAheadGrace || (journey is not null && journey.Journey.Version >= pointer.Version);
+        // The commit may have landed between our two reads; a commit writes the state and its emails together, so an email
+        // still missing after the journey is seen at the pointer's version was never committed.
+        if (orphan && await store.GetNotificationAsync(pointer.NotificationId, ct) is null)
         {
             await index.RemoveAsync(pointer, ct);
         }

@@ -47,7 +47,7 @@ public sealed class GuidanceApiTests(SharedApp shared)
         var again = await CompleteAsync(_app.Client(SesApp.OperatorKey), id, taskId);
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
         Assert.False((await again.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("applied").GetBoolean());
-        var history = await Referrals.GetAsync(staff, $"/api/journeys/{id}/history");
+        var history = (await Referrals.GetAsync(staff, $"/api/journeys/{id}/history")).GetProperty("items");
         var entry = Assert.Single(history.EnumerateArray(), h => h.GetProperty("kind").GetString() == "task-completed");
         Assert.Equal("prov-a-staff", entry.GetProperty("actor").GetProperty("name").GetString());
     }
@@ -62,7 +62,7 @@ public sealed class GuidanceApiTests(SharedApp shared)
         await Referrals.EventAsync(app.Client(SesApp.OperatorKey), id, new { type = "initial-assessment-booked", occurredOn = "2026-03-02", appointmentOn = "2026-03-04" });
         await app.AdvanceAsync("P5D"); // the UCPR1 chase fires (13.14)
 
-        var history = await Referrals.GetAsync(app.Client(SesApp.OperatorKey), $"/api/journeys/{id}/history");
+        var history = (await Referrals.GetAsync(app.Client(SesApp.OperatorKey), $"/api/journeys/{id}/history")).GetProperty("items");
         var text = history.GetRawText();
         foreach (var key in new[] { SesApp.ReferralKey, SesApp.ProviderAKey, SesApp.OperatorKey }) Assert.DoesNotContain(key, text);
         (string Name, string Role) ActorOf(string kind)

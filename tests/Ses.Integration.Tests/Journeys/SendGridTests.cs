@@ -145,3 +145,32 @@ public sealed class RetryHorizonTests : IAsyncLifetime
         }
     }
 }
+
+/// <summary>An upgrade in the middle of delivery: rows the previous release wrote are carried on.</summary>
+public sealed class PreviousReleaseOutboxTests : SendGridAppTest
+{
+    [Fact]
+    public async Task An_email_the_previous_release_queued_is_still_delivered_once()
+    {
+        var id = Referrals.NewId();
+        await Referrals.CreateAsync(App.Client(SesApp.ReferralKey), Referrals.Body(id));
+        var storage = App.Service<Ses.Infrastructure.Storage.StorageClients>();
+        var notificationId = $"{id}.n-00000001-009";
+        // The previous release's shapes: a notification row without delivery columns, a pointer with EnqueuedAt only.
+        await storage.Journeys.AddEntityAsync(new Azure.Data.Tables.TableEntity(id, "n-00000001-009")
+        {
+            ["NotificationId"] = notificationId, ["Template"] = "ucpr1-chase", ["To"] = "spoc@jcp.example", ["Subject"] = "s", ["Body"] = "b",
+            ["Status"] = "queued", ["Attempts"] = 0, ["CreatedAt"] = DateTimeOffset.UtcNow,
+        });
+        await storage.Outbox.AddEntityAsync(new Azure.Data.Tables.TableEntity("pending", notificationId)
+        {
+            ["Version"] = 1, ["EnqueuedAt"] = DateTimeOffset.UtcNow.AddMinutes(-5),
+        });
+
+        Assert.True(await App.Service<OutboxSender>().DrainAsync(TimeSpan.FromSeconds(10)));
+
+        Assert.Single(SendGrid.For(notificationId));
+        var stored = Assert.Single(await App.Service<JourneyStore>().NotificationsAsync(id));
+        Assert.Equal(NotificationStatus.Sent, stored.Status);
+    }
+}
