@@ -29,6 +29,7 @@ builder.Services.AddOpenApi(o => o.AddDocumentTransformer<OpenApiSecurity>());
 builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 12 * 1024 * 1024);
 
 var app = builder.Build();
+app.UseMiddleware<SecurityHeadersMiddleware>();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseMiddleware<StorageUnavailableMiddleware>();
