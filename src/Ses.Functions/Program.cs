@@ -43,6 +43,7 @@ var api = app.MapGroup("/api");
 api.MapHealth();
 api.MapReferrals();
 api.MapJourneys();
+api.MapCaseload();
 api.MapEvents();
 api.MapNotifications();
 api.MapDocuments();
