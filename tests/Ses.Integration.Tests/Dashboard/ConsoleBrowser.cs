@@ -50,7 +50,7 @@ public abstract class ConsoleBrowser : IAsyncLifetime
 
     protected async Task<IPage> NewPageAsync()
     {
-        var context = await _browser.NewContextAsync(new() { AcceptDownloads = true, ViewportSize = new() { Width = 1280, Height = 900 }, TimezoneId = "UTC" });
+        var context = await _browser.NewContextAsync(new() { AcceptDownloads = true, ViewportSize = new() { Width = 1280, Height = 900 }, TimezoneId = "UTC", Locale = "en-GB" });
         var page = await context.NewPageAsync();
         page.Console += (_, message) =>
         {

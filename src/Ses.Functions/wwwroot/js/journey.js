@@ -18,7 +18,7 @@ export function sentence(item) {
   switch (kind) {
     case "referral-received": return ["Referral source", "Referral received"];
     case "event-reported": {
-      const fields = d.event ? Object.entries(d.event).filter(([k]) => k !== "type")
+      const fields = d.event ? Object.entries(d.event).filter(([k, v]) => k !== "type" && v !== null && typeof v !== "object")
         .map(([k, v]) => `${words(k.replace(/([A-Z])/g, "-$1").toLowerCase()).toLowerCase()} ${/^\d{4}-\d{2}-\d{2}$/.test(v) ? formatDate(v) : v}`) : [];
       return ["Staff (API)", `${words(a)} recorded${fields.length ? ` (${fields.join(", ")})` : ""}`];
     }
