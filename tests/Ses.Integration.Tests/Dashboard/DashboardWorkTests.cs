@@ -83,8 +83,9 @@ public sealed class DashboardWorkTests : ConsoleBrowser
         await page.FillAsync("#ev-occurredOn", "2026-03-02");
         await page.FillAsync("#ev-reviewIntervalWeeks", "1.5");
         await page.ClickAsync("#event-form button[type=submit]");
-        await page.Locator("#event-form .field-error:not(:empty), #event-errors p").First.WaitForAsync();
-        Assert.NotEmpty((await page.InnerTextAsync("#event-form")).Trim());
+        await page.Locator("#ev-reviewIntervalWeeks-error:not(:empty)").WaitForAsync();
+        Assert.Equal("true", await page.GetAttributeAsync("#ev-reviewIntervalWeeks", "aria-invalid"));
+        Assert.Equal("", (await page.InnerTextAsync("#event-errors")).Trim());
         await ScreenshotAsync(page, "event-validation");
         await AssertAccessibleAsync(page, "the event form with an error");
 
