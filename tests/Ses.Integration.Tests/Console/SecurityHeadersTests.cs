@@ -10,7 +10,7 @@ public sealed class SecurityHeadersTests(SharedApp shared)
 {
     [Theory]
     [InlineData("/")]
-    [InlineData("/js/app.js")]
+    [InlineData("/console-app.js")]
     [InlineData("/api/health")]
     [InlineData("/api/journeys")]
     [InlineData("/api/no-such-route")]
@@ -40,7 +40,7 @@ public sealed class SecurityHeadersTests(SharedApp shared)
         }
         var denied = await shared.App.Client("not-a-key").GetAsync($"/api/journeys/{id}");
         Assert.True(denied.Headers.CacheControl?.NoStore);
-        var script = await client.GetAsync("/js/app.js");
+        var script = await client.GetAsync("/console-app.js");
         Assert.NotEqual(true, script.Headers.CacheControl?.NoStore);
     }
 }

@@ -1,7 +1,7 @@
 // One journey: timeline, deadlines, outcomes, tasks, emails (resend), documents, history in sentences, and actions.
-import { $, el, api, allPages, session, td, formatDate, formatTime, deadlineName, phaseName, words, announce, can, ApiError } from "./api.js";
-import { timeline } from "./timeline.js";
-import { eventForm } from "./events.js";
+import { $, el, api, allPages, session, td, formatDate, formatTime, deadlineName, phaseName, words, announce, can, ApiError } from "./console-api.js";
+import { timeline } from "./console-timeline.js";
+import { eventForm } from "./console-events.js";
 
 export function resetJourney() {
   for (const id of ["#journey-title", "#journey-summary", "#participant", "#timeline", "#deadlines tbody", "#outcomes tbody", "#tasks tbody",

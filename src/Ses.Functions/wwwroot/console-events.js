@@ -1,5 +1,5 @@
 // The form that records what happened: every event type of SPEC 4.5 with its fields; server validation shown inline.
-import { el, api, announce, words, ApiError } from "./api.js";
+import { el, api, announce, words, ApiError } from "./console-api.js";
 
 const date = (name, label, optional) => ({ name, label, type: "date", optional });
 const reason = (optional = true) => ({ name: "reason", label: "Reason", type: "text", optional });

@@ -1,5 +1,5 @@
 // The journey on a date axis: phases as bands, deadlines and outcome checkpoints as markers coloured by state, today marked.
-import { deadlineName, phaseName, formatDate, words } from "./api.js";
+import { deadlineName, phaseName, formatDate, words } from "./console-api.js";
 
 const NS = "http://www.w3.org/2000/svg";
 const svg = (tag, attributes = {}, text) => {

@@ -1,8 +1,8 @@
 // The operations console: routes (#/, #/list/{tile}, #/week, #/journey/{id}, #/statistics, #/delivery), the key, refresh.
-import { $, el, api, allPages, session, td, formatTime, words, announce, can, openableRow } from "./api.js";
-import { resetHome, loadSummary, loadList, loadWeek, bindHome, refreshCounts } from "./home.js";
-import { resetJourney, loadJourney, bindJourney } from "./journey.js";
-import { resetStatistics, loadStatistics, bindStatistics } from "./statistics.js";
+import { $, el, api, allPages, session, td, formatTime, words, announce, can, openableRow } from "./console-api.js";
+import { resetHome, loadSummary, loadList, loadWeek, bindHome, refreshCounts } from "./console-home.js";
+import { resetJourney, loadJourney, bindJourney } from "./console-journey.js";
+import { resetStatistics, loadStatistics, bindStatistics } from "./console-statistics.js";
 
 const views = ["home", "week", "journey", "statistics", "delivery", "signed-out"];
 let refreshTimer = null;

@@ -1,5 +1,5 @@
 // The statistics of SPEC 7 in the shape of the official SES publication: tables, charts, as-of date, rounding, CSV per table.
-import { $, el, api, session, announce, ApiError } from "./api.js";
+import { $, el, api, session, announce, ApiError } from "./console-api.js";
 
 const charts = [];
 export function resetStatistics() {

@@ -1,5 +1,5 @@
 // The caseload: tiles with counts that open their list, the list (filters of the API, search, sorting) and the week.
-import { $, el, api, allPages, session, td, openableRow, formatDate, deadlineName, phaseName, addDays, announce } from "./api.js";
+import { $, el, api, allPages, session, td, openableRow, formatDate, deadlineName, phaseName, addDays, announce } from "./console-api.js";
 
 const view = { rows: [], tile: null, sort: { column: "nextDue", ascending: true }, search: "" };
 
