@@ -5,7 +5,8 @@ AZURITE_DEV_KEY="Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/
 SCRIPTS_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
 azurite_install() {
-  if [ ! -x "$SCRIPTS_DIR/node_modules/.bin/azurite" ]; then
+  # axe-core (the accessibility checks of the console tests) comes with the same install.
+  if [ ! -x "$SCRIPTS_DIR/node_modules/.bin/azurite" ] || [ ! -f "$SCRIPTS_DIR/node_modules/axe-core/axe.min.js" ]; then
     echo "Installing Azurite (npm ci in scripts/)..."
     (cd "$SCRIPTS_DIR" && npm ci --no-audit --no-fund --loglevel=error)
   fi

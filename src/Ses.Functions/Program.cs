@@ -29,6 +29,7 @@ builder.Services.AddOpenApi(o => o.AddDocumentTransformer<OpenApiSecurity>());
 builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 12 * 1024 * 1024);
 
 var app = builder.Build();
+app.UseMiddleware<SecurityHeadersMiddleware>();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseMiddleware<StorageUnavailableMiddleware>();
@@ -42,6 +43,7 @@ var api = app.MapGroup("/api");
 api.MapHealth();
 api.MapReferrals();
 api.MapJourneys();
+api.MapCaseload();
 api.MapEvents();
 api.MapNotifications();
 api.MapTasks();

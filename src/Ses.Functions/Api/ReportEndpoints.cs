@@ -16,7 +16,7 @@ public static class ReportEndpoints
             .Produces<StatisticsReport>().Produces<string>(StatusCodes.Status200OK, "text/csv").ProducesValidationProblem();
 
     private static async Task<IResult> StatisticsAsync(
-        JourneyStore store, TimeProvider time, string? asOf, string? format, string? rounding, CancellationToken ct)
+        HttpRequest request, JourneyStore store, TimeProvider time, string? asOf, string? format, string? rounding, string? table, CancellationToken ct)
     {
         var date = LondonTime.DateOf(time.GetUtcNow());
         if (asOf is not null && (!DateOnly.TryParseExact(asOf, "yyyy-MM-dd", out date) || !InputLimits.InRange(date)))
@@ -25,6 +25,10 @@ public static class ReportEndpoints
         }
         if (format is not (null or "json" or "csv")) return Problems.Validation("format", "format is json or csv.");
         if (rounding is not (null or "none" or "publication")) return Problems.Validation("rounding", "rounding is none or publication.");
+        if (table is not null && (format != "csv" || !StatisticsCsv.Tables.Contains(table)))
+        {
+            return Problems.Validation("table", $"table goes with format=csv and is one of {string.Join(", ", StatisticsCsv.Tables)}.");
+        }
         var snapshots = new List<JourneySnapshot>();
         await foreach (var journey in store.AllAsync(ct))
         {
@@ -35,7 +39,9 @@ public static class ReportEndpoints
         var report = StatisticsCalculator.Calculate(snapshots, date, rounding == "publication" ? Rounding.Publication : Rounding.None);
         if (format != "csv") return TypedResults.Ok(report);
         var writer = new StringWriter();
-        StatisticsCsv.Write(report, writer);
+        StatisticsCsv.Write(report, writer, table);
+        var file = $"ses-statistics-{date:yyyy-MM-dd}{(table is null ? "" : "-" + table)}.csv";
+        request.HttpContext.Response.Headers.ContentDisposition = $"attachment; filename=\"{file}\"";
         return TypedResults.Text(writer.ToString(), "text/csv; charset=utf-8");
     }
 

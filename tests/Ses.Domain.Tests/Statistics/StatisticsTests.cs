@@ -126,7 +126,25 @@ public sealed class StatisticsTests
         Assert.Equal("\"two\nlines\"", StatisticsCsv.Quote("two\nlines"));
         var writer = new StringWriter();
         StatisticsCsv.Write(StatisticsCalculator.Calculate([J("2017-01-02", "2017-01-10", provider: "Acme, Ltd")], AsOf, Rounding.Publication), writer);
-        Assert.Contains("provider,\"Acme, Ltd\",0,", writer.ToString());
+        Assert.Contains("\r\n\"Acme, Ltd\",0,", writer.ToString());
+    }
+
+    [Fact]
+    public void Each_CSV_table_has_readable_column_headings_and_the_whole_report_has_every_table()
+    {
+        var report = StatisticsCalculator.Calculate([J("2017-01-02", "2017-01-10")], AsOf, Rounding.None);
+        var whole = new StringWriter();
+        StatisticsCsv.Write(report, whole);
+        Assert.DoesNotContain(",a,b,c", whole.ToString());
+        Assert.Equal(StatisticsCsv.Tables.Count, whole.ToString().Split("\r\n\r\n").Length);
+        var monthly = new StringWriter();
+        StatisticsCsv.Write(report, monthly, "monthly");
+        var lines = monthly.ToString().Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("Month,Referrals,Starts", lines[0]);
+        Assert.Equal("2017-01,1,1", lines[1]);
+        var providers = new StringWriter();
+        StatisticsCsv.Write(report, providers, "providers");
+        Assert.StartsWith("Provider,Starts,Short outcomes,Short outcomes expected (30% of starts),Short performance (% of expected),", providers.ToString());
     }
 
     [Property(MaxTest = 300)]

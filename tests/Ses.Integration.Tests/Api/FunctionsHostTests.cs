@@ -79,7 +79,10 @@ public sealed class FunctionsHostTests
     {
         { "GET", "/", "Site" },
         { "GET", "/index.html", "Site" },
-        { "GET", "/dashboard.js", "Site" },
+        { "GET", "/console-app.js", "Site" },
+        { "GET", "/console-statistics.js", "Site" },
+        { "GET", "/chart.umd.min.js", "Site" },
+        { "GET", "/console-../appsettings.json", null },
         { "GET", "/dashboard.css", "Site" },
         { "GET", "/openapi/v1.json", "Docs" },
         { "GET", "/scalar/v1", "Docs" },

@@ -1,0 +1,67 @@
+using System.Net;
+using System.Text.Json;
+using Ses.Integration.Tests.Infrastructure;
+
+namespace Ses.Integration.Tests.Console;
+
+/// <summary>GET /api/caseload/summary and the statistics CSV per table, behind the console.</summary>
+public sealed class CaseloadTests : IAsyncLifetime
+{
+    private readonly SesApp _app = new();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    private static JsonElement Tile(JsonElement summary, string key) =>
+        summary.GetProperty("tiles").EnumerateArray().Single(t => t.GetProperty("key").GetString() == key);
+
+    private static string[] Ids(JsonElement tile) => tile.GetProperty("journeyIds").EnumerateArray().Select(i => i.GetString()!).ToArray();
+
+    [Fact]
+    public async Task The_summary_counts_each_callers_own_caseload_by_deadline_and_phase()
+    {
+        var (mine, theirs, later) = (Referrals.NewId(), Referrals.NewId(), Referrals.NewId());
+        await Referrals.CreateAsync(_app.Client(SesApp.ReferralKey), Referrals.Body(mine));
+        await Referrals.CreateAsync(_app.Client(SesApp.ReferralKey), Referrals.Body(theirs, provider: "prov-b"));
+        await _app.AdvanceAsync("P4D"); // Fri 6 March 08:00: both chases are due today
+        await Referrals.CreateAsync(_app.Client(SesApp.ReferralKey), Referrals.Body(later, referralDate: "2026-03-06"));
+
+        var ops = await Referrals.GetAsync(_app.Client(SesApp.OperatorKey), "/api/caseload/summary");
+        Assert.Equal("operator", ops.GetProperty("role").GetString());
+        Assert.Equal("2026-03-06", ops.GetProperty("today").GetString());
+        Assert.Equal("2026-03-08", ops.GetProperty("weekEnds").GetString());
+        Assert.Equal(new[] { mine, theirs }.Order(StringComparer.Ordinal), Ids(Tile(ops, "due-today")));
+        Assert.Equal(2, Tile(ops, "due-today").GetProperty("count").GetInt32());
+        Assert.Equal(3, Tile(ops, "awaiting-start").GetProperty("count").GetInt32());
+        Assert.Empty(Ids(Tile(ops, "overdue")));
+        Assert.DoesNotContain(later, Ids(Tile(ops, "due-this-week"))); // its chase is on Thu 12 March
+
+        var provider = await Referrals.GetAsync(_app.Client(SesApp.ProviderAKey), "/api/caseload/summary");
+        Assert.Equal("prov-a", provider.GetProperty("provider").GetString());
+        Assert.Equal(new[] { mine }, Ids(Tile(provider, "due-today")));
+        Assert.Equal(2, Tile(provider, "awaiting-start").GetProperty("count").GetInt32());
+
+        await _app.AdvanceAsync("PT2H"); // 10:00: the chases fired at 09:00 and were missed
+        var after = await Referrals.GetAsync(_app.Client(SesApp.ProviderAKey), "/api/caseload/summary");
+        Assert.Equal(new[] { mine }, Ids(Tile(after, "overdue")));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await _app.Client("nope").GetAsync("/api/caseload/summary")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await _app.Client(SesApp.ReferralKey).GetAsync("/api/caseload/summary")).StatusCode);
+    }
+
+    [Fact]
+    public async Task One_statistics_table_downloads_as_CSV_with_readable_headings()
+    {
+        await Referrals.CreateAsync(_app.Client(SesApp.ReferralKey), Referrals.Body(Referrals.NewId()));
+        var ops = _app.Client(SesApp.OperatorKey);
+        var response = await ops.GetAsync("/api/reports/statistics?asOf=2026-04-30&format=csv&table=monthly");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("attachment; filename=\"ses-statistics-2026-04-30-monthly.csv\"", response.Content.Headers.ContentDisposition?.ToString());
+        Assert.Equal("Month,Referrals,Starts\r\n2026-03,1,0\r\n2026-04,0,0\r\n", await response.Content.ReadAsStringAsync());
+        var whole = await (await ops.GetAsync("/api/reports/statistics?asOf=2026-04-30&format=csv")).Content.ReadAsStringAsync();
+        Assert.StartsWith("As of,Rounding,Referrals,Starts,Start rate (% of referrals)\r\n2026-04-30,none,1,0,0", whole);
+        Assert.DoesNotContain(",a,b,c", whole);
+        Assert.Equal(HttpStatusCode.BadRequest, (await ops.GetAsync("/api/reports/statistics?format=csv&table=nope")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await ops.GetAsync("/api/reports/statistics?table=monthly")).StatusCode);
+    }
+}
