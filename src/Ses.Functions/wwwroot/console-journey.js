@@ -68,7 +68,10 @@ function render(j, history, notifications, documents, navigate) {
   const outcomes = j.outcomes ? [["Short", j.outcomes.short], ["Sustained", j.outcomes.sustained]] : [];
   $("#outcomes tbody").replaceChildren(...outcomes.map(([name, o]) =>
     el("tr", {}, td(name), td(words(o.state), `state-${o.state}`), td(formatDate(o.on)), td(o.reason))));
-  $("#tasks tbody").replaceChildren(...j.tasks.map((t) => el("tr", {}, td(words(t.task)), td(t.detail))));
+  $("#tasks tbody").replaceChildren(...j.tasks.map((t) => el("tr", { "data-id": t.taskId }, td(words(t.task)), td(t.detail),
+    td(t.completed ? `Done ${formatTime(t.completedAt)}${t.completedBy ? ` by ${t.completedBy.name}` : ""}` : "To do", t.completed ? "state-met" : "state-pending"),
+    el("td", {}, !t.completed && canComplete(t)
+      ? el("button", { type: "button", class: "complete", onclick: () => complete(j.journeyId, t.taskId, navigate) }, "Complete") : null))));
   $("#notifications tbody").replaceChildren(...notifications.map((n) => el("tr", { "data-id": n.notificationId },
     td(words(n.template)), td(n.to.join(", ")), td(n.subject), td(words(n.status), `status-${n.status}`), td(String(n.attempts)),
     td(formatTime(n.createdAt)), td(formatTime(n.sentAt)),
@@ -82,7 +85,10 @@ function render(j, history, notifications, documents, navigate) {
     $("#upload-form").dataset.journey = j.journeyId;
   }
   $("#history tbody").replaceChildren(...history.map((h) => {
-    const [who, what] = sentence(h);
+    const [fallback, what] = sentence(h);
+    // Who did it, as history records it (SPEC 5.1): the key's name and role, or the system's timers.
+    const who = h.actor && h.actor.role !== "unknown"
+      ? (h.actor.role === "system" ? "System" : `${h.actor.name} (${words(h.actor.role)})`) : fallback;
     return el("tr", {}, td(formatTime(h.at)), td(who), td(what));
   }));
   renderActions(j, navigate);
@@ -115,6 +121,17 @@ async function terminate(j, navigate) {
 async function purge(j, navigate) {
   if (!confirm(`Purge journey ${j.referralId} with its history, documents and emails? This cannot be undone.`)) return;
   await act(() => api(`/api/journeys/${encodeURIComponent(j.journeyId)}`, { method: "DELETE" }), "Journey purged.", () => navigate("#/"));
+}
+
+// Nominated officers' tasks (SCR, MAPPA) are theirs alone; the rest are provider staff's or an operator's.
+function canComplete(task) {
+  const role = session.summary?.role;
+  return task.assignee === "nominated-officer" ? role === "nominated-officer" : can.write();
+}
+
+async function complete(journeyId, taskId, navigate) {
+  await act(() => api(`/api/journeys/${encodeURIComponent(journeyId)}/tasks/${encodeURIComponent(taskId)}/complete`, { method: "POST" }),
+    "Task completed.", () => loadJourney(journeyId, navigate));
 }
 
 async function resend(journeyId, notificationId, navigate) {

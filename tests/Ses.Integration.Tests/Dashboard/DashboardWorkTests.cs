@@ -107,6 +107,27 @@ public sealed class DashboardWorkTests : ConsoleBrowser
         Assert.Equal("met", Referrals.Deadline(journey, "ucpr1-chase").GetProperty("state").GetString());
     }
 
+    [Fact] // 13.31: the SPoC call after a not-suitable assessment, completed from the journey page, with who did it
+    public async Task Staff_complete_a_task_and_the_history_says_who_did_what()
+    {
+        var id = Referrals.NewId();
+        await Referrals.CreateAsync(App.Client(SesApp.ReferralKey), Referrals.Body(id));
+        await Referrals.EventAsync(App.Client(SesApp.ProviderAKey), id,
+            new { type = "initial-assessment-held", occurredOn = "2026-03-02", recommendation = "not-suitable", reason = "Not suitable" });
+        var page = await SignInAsync(SesApp.ProviderAKey);
+        await page.Locator($"#journeys tbody tr[data-id='{id}']").ClickAsync();
+        var task = page.Locator("#tasks tbody tr").Filter(new() { HasText = "Telephone" });
+        await task.Locator("button.complete").ClickAsync();
+
+        await page.Locator("#journey-status").Filter(new() { HasText = "Task completed." }).WaitForAsync();
+        await page.Locator("#tasks tbody tr").Filter(new() { HasText = "Done" }).WaitForAsync();
+        Assert.Equal(0, await page.Locator("#tasks button.complete").CountAsync());
+        await page.Locator("#history").Filter(new() { HasText = "prov-a-staff (Provider)" }).WaitForAsync();
+        var journey = await Referrals.GetAsync(App.Client(SesApp.OperatorKey), $"/api/journeys/{id}");
+        Assert.True(journey.GetProperty("tasks").EnumerateArray().Single(t => t.GetProperty("task").GetString() == "telephone-spoc").GetProperty("completed").GetBoolean());
+        await AssertAccessibleAsync(page, "the journey page with a completed task");
+    }
+
     [Fact]
     public async Task Every_number_on_the_statistics_page_is_the_reports_and_each_table_downloads_as_CSV()
     {
