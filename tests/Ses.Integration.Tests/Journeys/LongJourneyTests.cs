@@ -47,7 +47,7 @@ public sealed class LongJourneyTests(ITestOutputHelper output) : IAsyncLifetime
         // Still records events (a repeat is still recognised), fires its timers and pages its history.
         var repeat = await Referrals.EventAsync(staff, id, new { type = "prap-acknowledged", eventId = "ack-00042", occurredOn = "2026-03-02" });
         Assert.False(repeat.GetProperty("applied").GetBoolean());
-        await Referrals.EventAsync(staff, id, new { type = "ucpr1-received", eventId = "u1", occurredOn = "2026-03-03" });
+        await Referrals.EventAsync(staff, id, new { type = "ucpr1-received", eventId = "u1", occurredOn = "2026-03-02" });
         var move = await _app.AdvanceAsync("P3W");
         Assert.Equal(0, move.GetProperty("skipped").GetInt32());
         Assert.True(move.GetProperty("fired").GetInt32() >= 2); // first-meeting reminder and alert
