@@ -39,7 +39,7 @@ public static class SesServices
         services.AddSingleton(new JourneyRules(WorkingDayCalendar.Official, ispDays));
 
         AddClock(services, config);
-        services.AddJourneyDataProtection();
+        services.AddJourneyDataProtection(KeyEncryptionKey.FromSetting(config["DataProtection:KeyEncryptionKey"]));
         services.AddSingleton<JourneyStore>();
         services.AddSingleton<TimerIndex>();
         services.AddSingleton<OutboxIndex>();

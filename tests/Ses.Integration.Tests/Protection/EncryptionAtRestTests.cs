@@ -115,6 +115,43 @@ public sealed class EncryptionAtRestTests
         Assert.Equal(4, journey.GetProperty("version").GetInt32());
     }
 
+    [Fact] // ADR 005: in Azure the key ring is wrapped by a key from Key Vault (here the same setting, given directly)
+    public async Task With_a_key_encryption_key_the_key_ring_holds_no_plain_key_and_only_that_key_opens_it()
+    {
+        var kek = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        var prefix = SesApp.NewPrefix();
+        var id = Referrals.NewId();
+        await using (var app = new SesApp(Friday, settings: new Dictionary<string, string?> { ["DataProtection:KeyEncryptionKey"] = kek }, prefix: prefix))
+        {
+            await Referrals.CreateAsync(app.Client(SesApp.ReferralKey), Referrals.Body(id));
+            var ring = new StringBuilder();
+            await foreach (var blob in app.Service<StorageClients>().KeyRing.GetBlobsAsync(BlobTraits.None, BlobStates.None, prefix: null, cancellationToken: default))
+            {
+                ring.Append((await app.Service<StorageClients>().KeyRing.GetBlobClient(blob.Name).DownloadContentAsync()).Value.Content);
+            }
+            Assert.Contains("sesWrappedKey", ring.ToString());
+            Assert.DoesNotContain("masterKey", ring.ToString());
+        }
+        await using (var same = new SesApp(Friday, settings: new Dictionary<string, string?> { ["DataProtection:KeyEncryptionKey"] = kek }, prefix: prefix))
+        {
+            var journey = await Referrals.GetAsync(same.Client(SesApp.OfficerKey), $"/api/journeys/{id}");
+            Assert.Equal("Quernsby", journey.GetProperty("referral").GetProperty("participant").GetProperty("surname").GetString());
+        }
+        var other = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        await using (var wrong = new SesApp(Friday, settings: new Dictionary<string, string?> { ["DataProtection:KeyEncryptionKey"] = other }, prefix: prefix))
+        {
+            await Assert.ThrowsAsync<PersonalDataUnreadableException>(() => wrong.Service<JourneyStore>().GetAsync(id));
+        }
+    }
+
+    [Fact] // ADR 005: an unresolved Key Vault reference never leaves the key ring unwrapped
+    public void A_key_encryption_key_that_is_not_32_bytes_of_base64_stops_the_app()
+    {
+        Assert.Null(KeyEncryptionKey.FromSetting(""));
+        Assert.Throws<InvalidOperationException>(() => KeyEncryptionKey.FromSetting("@Microsoft.KeyVault(VaultName=v;SecretName=data-protection-kek)"));
+        Assert.Throws<InvalidOperationException>(() => KeyEncryptionKey.FromSetting(Convert.ToBase64String(new byte[16])));
+    }
+
     private static object Ucpr1() => new
     {
         type = "ucpr1-received", eventId = "u-1", occurredOn = "2026-03-03",
