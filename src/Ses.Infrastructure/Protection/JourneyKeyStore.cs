@@ -12,12 +12,16 @@ namespace Ses.Infrastructure.Protection;
 /// holding a random AES-256 key protected by ASP.NET Core Data Protection (whose key ring is in Blob Storage and, in
 /// Azure, wrapped by Key Vault). Deleting the row is crypto-shredding: copies of the journey's rows in backups can no
 /// longer be read. Keys are cached per host; a key that fails to open data is re-read once (the journey may have been
-/// purged and referred again through another host).
+/// purged and referred again through another host). A key row protected by a Data Protection key this host has not
+/// seen yet (another host created it) makes this host read the key ring again, at most every few seconds.
 /// </summary>
-public sealed class JourneyKeyStore(StorageClients storage, IDataProtectionProvider dataProtection)
+public sealed class JourneyKeyStore(StorageClients storage, IDataProtectionProvider dataProtection, Func<IDataProtectionProvider>? reread = null)
 {
     public const string RowKey = "data-key";
-    private readonly IDataProtector _protector = dataProtection.CreateProtector("Ses.Journeys.DataKey.v1");
+    private const string Purpose = "Ses.Journeys.DataKey.v1";
+    private static readonly TimeSpan RereadInterval = TimeSpan.FromSeconds(5);
+    private IDataProtector _protector = dataProtection.CreateProtector(Purpose);
+    private long _rereadAt;
     private readonly ConcurrentDictionary<string, byte[]> _cache = new(StringComparer.Ordinal);
 
     private TableClient Table => storage.Keys;
@@ -62,5 +66,26 @@ public sealed class JourneyKeyStore(StorageClients storage, IDataProtectionProvi
 
     public void Forget(string journeyId) => _cache.TryRemove(journeyId, out _);
 
-    private byte[] Unprotect(TableEntity row) => _protector.Unprotect(row.GetBinary("Key") ?? throw new FormatException("Key row without a key."));
+    private byte[] Unprotect(TableEntity row)
+    {
+        var protectedKey = row.GetBinary("Key") ?? throw new FormatException("Key row without a key.");
+        try
+        {
+            return _protector.Unprotect(protectedKey);
+        }
+        catch (CryptographicException) when (reread is not null)
+        {
+            Reread(); // or another thread just did: either way, try once more with the ring as read now
+            return _protector.Unprotect(protectedKey);
+        }
+    }
+
+    private void Reread()
+    {
+        var now = Environment.TickCount64;
+        var last = Interlocked.Read(ref _rereadAt);
+        if (last != 0 && now - last < RereadInterval.TotalMilliseconds) return;
+        if (Interlocked.CompareExchange(ref _rereadAt, now, last) != last) return;
+        _protector = reread!().CreateProtector(Purpose);
+    }
 }
