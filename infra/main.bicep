@@ -160,6 +160,8 @@ resource app 'Microsoft.Web/sites@2023-12-01' = {
           { name: 'Clock__Mode', value: 'System' }
           { name: 'SendGrid__ApiKey', value: useSendGrid ? secretReference(vault.name, 'sendgrid-api-key') : '' }
           { name: 'SendGrid__From', value: sendGridFrom }
+          // Wraps the Data Protection key ring in Blob Storage, which protects each journey's data key (docs/adr/005).
+          { name: 'DataProtection__KeyEncryptionKey', value: secretReference(vault.name, 'data-protection-kek') }
           { name: 'Inboxes__UcServiceCentre', value: ucServiceCentreInbox }
           { name: 'Inboxes__SesPolicy', value: sesPolicyInbox }
           { name: 'Reminders__TimeOfDay', value: '09:00' }

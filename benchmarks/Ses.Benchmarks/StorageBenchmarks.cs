@@ -6,6 +6,7 @@ using Ses.Domain.Referrals;
 using Ses.Infrastructure.Email;
 using Ses.Infrastructure.Journeys;
 using Ses.Infrastructure.Outbox;
+using Ses.Infrastructure.Protection;
 using Ses.Infrastructure.Storage;
 using Ses.Infrastructure.Timers;
 
@@ -32,7 +33,8 @@ public class StorageBenchmarks
         var storage = new StorageClients(options);
         await storage.EnsureCreatedAsync();
         var rules = JourneyRules.Default;
-        var store = new JourneyStore(storage);
+        var keys = new JourneyKeyStore(storage, new Microsoft.AspNetCore.DataProtection.EphemeralDataProtectionProvider());
+        var store = new JourneyStore(storage, keys);
         _engine = new JourneyEngine(store, new TimerIndex(storage), new OutboxIndex(storage),
             new EmailComposer(new InboxOptions(), new Dictionary<string, ProviderOptions>()), rules, new ReminderOptions(), TimeProvider.System, RealClock.System);
         Nino.TryParse("JG103759A", out var nino, out _);
@@ -43,7 +45,7 @@ public class StorageBenchmarks
         var state = (await store.GetAsync(JourneyId))!;
         _raw = storage.Service.GetTableClient(options.Prefix + "Raw");
         await _raw.CreateIfNotExistsAsync();
-        _rawEntity = JourneyRows.State(state.Journey, null, DateTimeOffset.UtcNow);
+        _rawEntity = JourneyRows.State(state.Journey, null, DateTimeOffset.UtcNow, new JourneyCipher(JourneyId, await keys.FindAsync(JourneyId)));
         await _raw.UpsertEntityAsync(_rawEntity);
     }
 

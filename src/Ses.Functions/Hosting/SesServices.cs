@@ -6,6 +6,7 @@ using Ses.Infrastructure.Documents;
 using Ses.Infrastructure.Email;
 using Ses.Infrastructure.Journeys;
 using Ses.Infrastructure.Outbox;
+using Ses.Infrastructure.Protection;
 using Ses.Infrastructure.Storage;
 using Ses.Infrastructure.Timers;
 
@@ -38,6 +39,7 @@ public static class SesServices
         services.AddSingleton(new JourneyRules(WorkingDayCalendar.Official, ispDays));
 
         AddClock(services, config);
+        services.AddJourneyDataProtection(KeyEncryptionKey.FromSetting(config["DataProtection:KeyEncryptionKey"]));
         services.AddSingleton<JourneyStore>();
         services.AddSingleton<Ses.Functions.Api.ReferralAliases>();
         services.AddSingleton<TimerIndex>();

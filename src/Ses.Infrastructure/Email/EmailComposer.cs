@@ -5,20 +5,25 @@ using Ses.Infrastructure.Outbox;
 namespace Ses.Infrastructure.Email;
 
 /// <summary>
-/// Turns a requested notification into an addressed email. Bodies carry the PRaP referral ID and dates only: no names,
-/// NINO, health, disability, MAPPA or address details ever go to an inbox (13.31, SPEC 6).
+/// Turns a requested notification into an addressed email, rendered from its template (<see cref="EmailTemplates"/>) with
+/// what the form needs: the PRaP referral ID, dates, the strand, a reason for leaving, the provider's contact details.
+/// No names, NINO, health, disability, MAPPA or address details ever go to an inbox (13.31, SPEC 6): the values below are
+/// the only ones a template can use, and none of them comes from the participant's personal data.
 /// </summary>
 public sealed class EmailComposer(InboxOptions inboxes, IReadOnlyDictionary<string, ProviderOptions> providers)
 {
-    public Notification Compose(Journey journey, NotificationRequested request, int version, int index, DateTimeOffset now)
+    /// <param name="decision">The events of the decision that asked for the email: the reported event (assessment, leaving)
+    /// carries what the form needs that the journey's state does not keep.</param>
+    public Notification Compose(
+        Journey journey, NotificationRequested request, int version, int index, DateTimeOffset now, IReadOnlyList<JourneyEvent>? decision = null)
     {
         var id = Notification.IdFor(journey.JourneyId, Journeys.JourneyRows.NotificationKey(version, index));
         var to = Recipients(journey, request.Audience).Where(a => !string.IsNullOrWhiteSpace(a)).Distinct().ToArray();
-        var (subject, body) = Content(journey, request);
+        var (subject, body, html) = Content(journey, request, decision ?? []);
         return to.Length == 0
             ? new Notification(id, journey.JourneyId, request.Template, to, subject, body, NotificationStatus.Failed, 0, now, null,
-                $"No address is configured for {Kebab.Of(request.Audience)}.")
-            : new Notification(id, journey.JourneyId, request.Template, to, subject, body, NotificationStatus.Queued, 0, now, null, null);
+                $"No address is configured for {Kebab.Of(request.Audience)}.") { HtmlBody = html }
+            : new Notification(id, journey.JourneyId, request.Template, to, subject, body, NotificationStatus.Queued, 0, now, null, null) { HtmlBody = html };
     }
 
     /// <summary>
@@ -50,23 +55,15 @@ public sealed class EmailComposer(InboxOptions inboxes, IReadOnlyDictionary<stri
         };
     }
 
-    private static (string Subject, string Body) Content(Journey journey, NotificationRequested request)
+    private (string Subject, string Body, string? Html) Content(Journey journey, NotificationRequested request, IReadOnlyList<JourneyEvent> decision)
     {
-        var po = journey.ReferralId;
-        var deadline = request.Deadline is { } k ? $"{Kebab.Of(k)} due {request.Due:yyyy-MM-dd}" : "";
-        return request.Template switch
+        if (!EmailTemplates.Has(request.Template))
         {
-            "ucpr1-chase" => ($"SES referral {po}: duplicate UCPR1 requested",
-                $"We have not received the UCPR1 and UC452 for PRaP referral {po} (referred {journey.ReferralDate:yyyy-MM-dd}). Please send a duplicate (SES guidance 13.14, 13.67)."),
-            "uc452-part6" => ($"SES referral {po}: UC452 part 6", $"UC452 part 6 for PRaP referral {po}: the Initial Assessment was held and a strand recommended (13.21)."),
-            "uc452-part7" => ($"SES referral {po}: UC452 part 7", $"UC452 part 7 for PRaP referral {po}: the claimant was assessed as not suitable for SES (13.22)."),
-            "uc452-part8a" => ($"SES referral {po}: UC452 part 8a", $"UC452 part 8a for PRaP referral {po}: the participant left provision early (13.36)."),
-            "uc452-part8b" => ($"SES referral {po}: UC452 part 8b", $"UC452 part 8b for PRaP referral {po}: the participant completed provision (13.37)."),
-            "customer-exit-note" => ($"SES referral {po}: Customer Exit Note", $"Customer Exit Note for PRaP referral {po}: the participant has left SES provision (13.03)."),
-            "deadline-reminder" => ($"SES journey {po}: {deadline}", $"Reminder: the {deadline} deadline for journey {po} is coming up."),
-            "deadline-missed" => ($"SES journey {po}: {deadline} missed", $"The {deadline} deadline for journey {po} was missed."),
-            "outcome-decided" => ($"SES journey {po}: job outcome achieved", $"A job outcome was achieved for journey {po} ({deadline}); it can be claimed (6.02, 6.03)."),
-            _ => ($"SES journey {po}: {request.Template}", $"{request.Template} for journey {po}."),
-        };
+            return ($"SES journey {journey.ReferralId}: {request.Template}", $"{request.Template} for journey {journey.ReferralId}.", null);
+        }
+        var email = EmailTemplates.Render(request.Template, EmailValues.For(journey, request, decision, Provider(journey)));
+        return (email.Subject, email.Text, email.Html);
     }
+
+    private ProviderOptions? Provider(Journey journey) => providers.TryGetValue(journey.Referral.Provider, out var p) ? p : null;
 }

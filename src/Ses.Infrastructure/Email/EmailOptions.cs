@@ -51,5 +51,7 @@ public sealed class ProviderOptions
     public string Name { get; set; } = "";
     public string Email { get; set; } = "";
     public string ClaimsEmail { get; set; } = "";
+    /// <summary>The provider's telephone number for JCP (UC452 part 7, 13.31); optional.</summary>
+    public string? Phone { get; set; }
     public string? Region { get; set; }
 }

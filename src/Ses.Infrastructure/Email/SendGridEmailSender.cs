@@ -30,7 +30,10 @@ public sealed class SendGridEmailSender : IEmailSender
 
     public async Task<SendOutcome> SendAsync(Notification notification, CancellationToken ct)
     {
-        var message = new SendGridMessage { From = new EmailAddress(_options.From), Subject = notification.Subject, PlainTextContent = notification.Body };
+        var message = new SendGridMessage
+        {
+            From = new EmailAddress(_options.From), Subject = notification.Subject, PlainTextContent = notification.Body, HtmlContent = notification.HtmlBody,
+        };
         foreach (var to in notification.To) message.AddTo(new EmailAddress(to));
         message.AddCustomArg("notificationId", notification.NotificationId);
         message.AddHeader("X-Idempotency-Key", notification.NotificationId);

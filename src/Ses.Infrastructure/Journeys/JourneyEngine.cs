@@ -88,7 +88,7 @@ public sealed class JourneyEngine(
 
         var after = JourneyEvolver.Fold(decision.Events, before?.Journey)! with { Version = (before?.Journey.Version ?? 0) + 1 };
         var notifications = decision.Events.OfType<NotificationRequested>()
-            .Select((n, i) => composer.Compose(after, n, after.Version, i, now)).ToArray();
+            .Select((n, i) => composer.Compose(after, n, after.Version, i, now, decision.Events)).ToArray();
         var scheduled = decision.Events.OfType<DeadlineScheduled>()
             .Select(s => after.Deadlines.Last(d => d.Kind == s.Kind && d.Due == s.Due))
             .SelectMany(d => TimerPlan.ToSchedule(d, after.Referral.Region, rules.Calendar, reminders.TimeOfDay, now));

@@ -1,13 +1,18 @@
 using Ses.Domain.Journeys;
 using Ses.Infrastructure.Documents;
 using Ses.Infrastructure.Outbox;
+using Ses.Infrastructure.Protection;
 using Ses.Infrastructure.Timers;
 
 namespace Ses.Infrastructure.Journeys;
 
-/// <summary>SPEC 6: purge removes everything about a journey from every table and container.</summary>
+/// <summary>
+/// SPEC 6: purge removes everything about a journey from every table and container, and destroys its data key last
+/// (crypto-shredding, ADR 005): copies of its rows in backups can no longer be read. Last, so a purge cut short can be
+/// run again on a journey that still loads.
+/// </summary>
 public sealed class JourneyPurger(
-    JourneyStore store, TimerIndex timers, OutboxIndex outbox, DocumentStore documents, JourneyRules rules, ReminderOptions reminders)
+    JourneyStore store, TimerIndex timers, OutboxIndex outbox, DocumentStore documents, JourneyKeyStore keys, JourneyRules rules, ReminderOptions reminders)
 {
     public async Task PurgeAsync(StoredJourney stored, CancellationToken ct = default)
     {
@@ -17,5 +22,6 @@ public sealed class JourneyPurger(
         await outbox.DeleteJourneyAsync(journey.JourneyId, ct);
         await documents.DeleteAllAsync(journey.JourneyId, ct);
         await store.PurgePartitionAsync(journey.JourneyId, ct);
+        await keys.DeleteAsync(journey.JourneyId, ct);
     }
 }

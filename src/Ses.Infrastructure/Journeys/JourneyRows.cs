@@ -1,6 +1,7 @@
 using Ses.Domain;
 using Azure.Data.Tables;
 using Ses.Domain.Journeys;
+using Ses.Infrastructure.Protection;
 using Ses.Infrastructure.Storage;
 
 namespace Ses.Infrastructure.Journeys;
@@ -8,7 +9,9 @@ namespace Ses.Infrastructure.Journeys;
 /// <summary>
 /// Row layout of the journeys table. One partition per journey holds its state row, its history rows and its outbox rows,
 /// so a decision commits as one entity group transaction (all or nothing). Readable columns let an operator browse it
-/// in Storage Explorer: phase, next deadline, referral ID.
+/// in Storage Explorer: phase, next deadline, referral ID. The claimant's personal data inside the JSON columns is sealed
+/// field by field with the journey's data key (<see cref="JourneyCipher"/>, ADR 005); rows written before that hold plain
+/// JSON and still load.
 /// </summary>
 public static class JourneyRows
 {
@@ -31,7 +34,7 @@ public static class JourneyRows
     public static TableEntity EventKeyRow(string journeyId, string eventId, string fingerprint, int version, DateTimeOffset at) =>
         new(journeyId, EventKey(eventId)) { ["EventId"] = eventId, ["Fingerprint"] = fingerprint, ["Version"] = version, ["At"] = at };
 
-    public static TableEntity State(Journey journey, string? requestHash, DateTimeOffset at)
+    public static TableEntity State(Journey journey, string? requestHash, DateTimeOffset at, JourneyCipher cipher)
     {
         var next = journey.NextDeadline;
         var entity = new TableEntity(journey.JourneyId, StateKey)
@@ -50,7 +53,7 @@ public static class JourneyRows
             ["RequestHash"] = requestHash,
             ["UpdatedAt"] = at,
         };
-        var json = Json.Serialize(journey);
+        var json = cipher.Seal(Json.Serialize(journey));
         for (int i = 0, chunk = 0; i < json.Length; i += ChunkChars, chunk++)
         {
             entity[chunk == 0 ? "State" : $"State{chunk}"] = json.Substring(i, Math.Min(ChunkChars, json.Length - i));
@@ -58,7 +61,7 @@ public static class JourneyRows
         return entity;
     }
 
-    public static Journey ReadState(TableEntity entity) => Json.Deserialize<Journey>(ReadStateJson(entity));
+    public static Journey ReadState(TableEntity entity, JourneyCipher cipher) => Json.Deserialize<Journey>(cipher.Open(ReadStateJson(entity)));
 
     public static string ReadStateJson(TableEntity entity)
     {
@@ -67,14 +70,16 @@ public static class JourneyRows
         return json.ToString();
     }
 
-    public static TableEntity History(string journeyId, int version, int index, JourneyEvent e, DateTimeOffset at) =>
+    public static TableEntity History(string journeyId, int version, int index, JourneyEvent e, DateTimeOffset at, JourneyCipher cipher) =>
         new(journeyId, HistoryKey(version, index))
         {
             ["Version"] = version,
             ["Kind"] = Describe(e),
             ["At"] = at,
-            ["Data"] = Json.Serialize(e),
+            ["Data"] = cipher.Seal(Json.Serialize(e)),
         };
+
+    public static JourneyEvent ReadHistory(TableEntity row, JourneyCipher cipher) => Json.Deserialize<JourneyEvent>(cipher.Open(row.GetString("Data")));
 
     /// <summary>A short label for the history row: the event kind, with the reported type or deadline where there is one.</summary>
     public static string Describe(JourneyEvent e) => e switch

@@ -3,6 +3,7 @@ using Azure;
 using Azure.Data.Tables;
 using Ses.Domain.Journeys;
 using Ses.Infrastructure.Outbox;
+using Ses.Infrastructure.Protection;
 using Ses.Infrastructure.Storage;
 
 namespace Ses.Infrastructure.Journeys;
@@ -18,7 +19,7 @@ public sealed class ConcurrencyConflictException(Exception inner) : Exception("T
 public sealed class EventIdUsedException(Exception inner) : Exception("The eventId was already used.", inner);
 
 /// <summary>The journeys table: state with ETag optimistic concurrency, append-only history and outbox rows, one partition each.</summary>
-public sealed class JourneyStore(StorageClients storage)
+public sealed class JourneyStore(StorageClients storage, JourneyKeyStore keys)
 {
     private TableClient Table => storage.Journeys;
 
@@ -27,7 +28,8 @@ public sealed class JourneyStore(StorageClients storage)
         var response = await Table.GetEntityIfExistsAsync<TableEntity>(journeyId, JourneyRows.StateKey, cancellationToken: ct);
         if (!response.HasValue) return null;
         var entity = response.Value!;
-        return new StoredJourney(JourneyRows.ReadState(entity), entity.ETag, entity.GetString("RequestHash"), entity.GetString("CommitId"));
+        var journey = await OpenAsync(journeyId, JourneyRows.ReadStateJson(entity), c => JourneyRows.ReadState(entity, c), ct);
+        return new StoredJourney(journey, entity.ETag, entity.GetString("RequestHash"), entity.GetString("CommitId"));
     }
 
     /// <summary>The fingerprint of the event recorded under <paramref name="eventId"/>, compared exactly; null when unused.</summary>
@@ -44,7 +46,9 @@ public sealed class JourneyStore(StorageClients storage)
     /// </summary>
     public async Task CommitAsync(StoredJourney? before, Journey after, Commit commit, CancellationToken ct = default)
     {
-        var state = JourneyRows.State(after, commit.RequestHash ?? before?.RequestHash, commit.At);
+        // The key row is written first, in its own table (ADR 005); a commit that then fails leaves only an unused key.
+        var cipher = new JourneyCipher(after.JourneyId, await keys.GetOrCreateAsync(after.JourneyId, fresh: before is null, ct));
+        var state = JourneyRows.State(after, commit.RequestHash ?? before?.RequestHash, commit.At, cipher);
         state["CommitId"] = commit.CommitId;
         var actions = new List<TableTransactionAction>
         {
@@ -59,7 +63,7 @@ public sealed class JourneyStore(StorageClients storage)
             actions.Add(new(TableTransactionActionType.Add, JourneyRows.EventKeyRow(after.JourneyId, eventId, commit.Fingerprint!, after.Version, commit.At)));
         }
         actions.AddRange(commit.Events.Select((e, i) =>
-            new TableTransactionAction(TableTransactionActionType.Add, JourneyRows.History(after.JourneyId, after.Version, i, e, commit.At))));
+            new TableTransactionAction(TableTransactionActionType.Add, JourneyRows.History(after.JourneyId, after.Version, i, e, commit.At, cipher))));
         actions.AddRange(commit.Notifications.Select(n => new TableTransactionAction(TableTransactionActionType.Add, n.ToEntity())));
         try
         {
@@ -77,7 +81,7 @@ public sealed class JourneyStore(StorageClients storage)
 
     public async IAsyncEnumerable<HistoryEntry> HistoryAsync(string journeyId, [EnumeratorCancellation] CancellationToken ct = default)
     {
-        await foreach (var row in Table.QueryAsync<TableEntity>(HistoryFilter(journeyId), cancellationToken: ct)) yield return ReadHistory(row);
+        await foreach (var row in Table.QueryAsync<TableEntity>(HistoryFilter(journeyId), cancellationToken: ct)) yield return await ReadHistoryAsync(row, ct);
     }
 
     /// <summary>One page of the history, in order: a journey's history grows without bound, its pages do not.</summary>
@@ -86,7 +90,9 @@ public sealed class JourneyStore(StorageClients storage)
     {
         await foreach (var page in Table.QueryAsync<TableEntity>(HistoryFilter(journeyId), pageSize, cancellationToken: ct).AsPages(continuation, pageSize))
         {
-            return (page.Values.Select(ReadHistory).ToArray(), page.ContinuationToken);
+            var entries = new List<HistoryEntry>(page.Values.Count);
+            foreach (var row in page.Values) entries.Add(await ReadHistoryAsync(row, ct));
+            return (entries, page.ContinuationToken);
         }
         return ([], null);
     }
@@ -94,8 +100,35 @@ public sealed class JourneyStore(StorageClients storage)
     private static string HistoryFilter(string journeyId) =>
         TableClient.CreateQueryFilter($"PartitionKey eq {journeyId} and RowKey ge {JourneyRows.HistoryPrefix} and RowKey lt {"h."}");
 
-    private static HistoryEntry ReadHistory(TableEntity row) => new(
-        row.GetInt32("Version") ?? 0, row.GetString("Kind"), row.GetDateTimeOffset("At") ?? default, Json.Deserialize<JourneyEvent>(row.GetString("Data")));
+    private async Task<HistoryEntry> ReadHistoryAsync(TableEntity row, CancellationToken ct) => new(
+        row.GetInt32("Version") ?? 0, row.GetString("Kind"), row.GetDateTimeOffset("At") ?? default,
+        await OpenAsync(row.PartitionKey, row.GetString("Data"), c => JourneyRows.ReadHistory(row, c), ct));
+
+    /// <summary>
+    /// Reads a row with the journey's data key, fetched only when the row holds sealed fields (rows written before
+    /// encryption hold none). A key that does not open them is re-read once: another host may have purged the journey
+    /// and a new referral of the same ID made a new key.
+    /// </summary>
+    private async Task<T> OpenAsync<T>(string journeyId, string? json, Func<JourneyCipher, T> read, CancellationToken ct)
+    {
+        if (!JourneyCipher.Holds(json)) return read(new JourneyCipher(journeyId, null));
+        try
+        {
+            return read(new JourneyCipher(journeyId, await keys.FindAsync(journeyId, ct)));
+        }
+        catch (System.Security.Cryptography.CryptographicException)
+        {
+            keys.Forget(journeyId);
+        }
+        try
+        {
+            return read(new JourneyCipher(journeyId, await keys.FindAsync(journeyId, ct)));
+        }
+        catch (System.Security.Cryptography.CryptographicException ex)
+        {
+            throw new PersonalDataUnreadableException(journeyId, ex);
+        }
+    }
 
     public async Task<IReadOnlyList<Notification>> NotificationsAsync(string journeyId, CancellationToken ct = default)
     {
@@ -155,7 +188,10 @@ public sealed class JourneyStore(StorageClients storage)
     public async IAsyncEnumerable<Journey> AllAsync([EnumeratorCancellation] CancellationToken ct = default)
     {
         var filter = TableClient.CreateQueryFilter($"RowKey eq {JourneyRows.StateKey}");
-        await foreach (var row in Table.QueryAsync<TableEntity>(filter, cancellationToken: ct)) yield return JourneyRows.ReadState(row);
+        await foreach (var row in Table.QueryAsync<TableEntity>(filter, cancellationToken: ct))
+        {
+            yield return await OpenAsync(row.PartitionKey, JourneyRows.ReadStateJson(row), c => JourneyRows.ReadState(row, c), ct);
+        }
     }
 
     /// <summary>Deletes every row of the journey's partition: state, history and outbox (SPEC 6: purge removes everything).</summary>

@@ -37,6 +37,8 @@ public sealed record Notification(
     public bool AlertRaised { get; init; }
     /// <summary>How many times an operator sent it again after it failed.</summary>
     public int Resends { get; init; }
+    /// <summary>The HTML part beside <see cref="Body"/> (plain text); null for emails without a template.</summary>
+    public string? HtmlBody { get; init; }
 
     public const string AlertTemplate = "delivery-failed";
 
@@ -72,6 +74,7 @@ public sealed record Notification(
             ["LeaseUntil"] = LeaseUntil,
             ["AlertRaised"] = AlertRaised,
             ["Resends"] = Resends,
+            ["Html"] = HtmlBody,
         };
     }
 
@@ -88,5 +91,6 @@ public sealed record Notification(
         LeaseUntil = e.GetDateTimeOffset("LeaseUntil"),
         AlertRaised = e.GetBoolean("AlertRaised") ?? false,
         Resends = e.GetInt32("Resends") ?? 0,
+        HtmlBody = e.GetString("Html"),
     };
 }

@@ -46,8 +46,10 @@ public sealed class StorageClients
         Timers = tables.GetTableClient(options.TimersTable);
         Outbox = tables.GetTableClient(options.OutboxTable);
         Clock = tables.GetTableClient(options.ClockTable);
+        Keys = tables.GetTableClient(options.KeysTable);
         Documents = blobs.GetBlobContainerClient(options.DocumentsContainer);
         OutboxBlobs = blobs.GetBlobContainerClient(options.OutboxContainer);
+        KeyRing = blobs.GetBlobContainerClient(options.KeyRingContainer);
         Service = tables;
     }
 
@@ -60,8 +62,10 @@ public sealed class StorageClients
     public TableClient Timers { get; }
     public TableClient Outbox { get; }
     public TableClient Clock { get; }
+    public TableClient Keys { get; }
     public BlobContainerClient Documents { get; }
     public BlobContainerClient OutboxBlobs { get; }
+    public BlobContainerClient KeyRing { get; }
 
     /// <summary>Creates the tables and containers if they do not exist. Idempotent; cheap after the first call.</summary>
     public async Task EnsureCreatedAsync(CancellationToken cancellationToken = default)
@@ -72,8 +76,10 @@ public sealed class StorageClients
             Timers.CreateIfNotExistsAsync(cancellationToken),
             Outbox.CreateIfNotExistsAsync(cancellationToken),
             Clock.CreateIfNotExistsAsync(cancellationToken),
+            Keys.CreateIfNotExistsAsync(cancellationToken),
             Documents.CreateIfNotExistsAsync(cancellationToken: cancellationToken),
-            OutboxBlobs.CreateIfNotExistsAsync(cancellationToken: cancellationToken));
+            OutboxBlobs.CreateIfNotExistsAsync(cancellationToken: cancellationToken),
+            KeyRing.CreateIfNotExistsAsync(cancellationToken: cancellationToken));
         Volatile.Write(ref _ready, 1);
     }
 }

@@ -41,8 +41,12 @@ public sealed partial class StorageOptions
     public string TimersTable => $"{Prefix}Timers";
     public string OutboxTable => $"{Prefix}Outbox";
     public string ClockTable => $"{Prefix}Clock";
+    /// <summary>One row per journey: its data key, protected by Data Protection (ADR 005).</summary>
+    public string KeysTable => $"{Prefix}Keys";
     public string DocumentsContainer => $"{Prefix.ToLowerInvariant()}-documents";
     public string OutboxContainer => $"{Prefix.ToLowerInvariant()}-outbox";
+    /// <summary>The Data Protection key ring that protects the journeys' data keys (ADR 005).</summary>
+    public string KeyRingContainer => $"{Prefix.ToLowerInvariant()}-keyring";
 
     public void Validate()
     {

@@ -48,8 +48,7 @@ public sealed class ProcessFaultTests(ITestOutputHelper output) : IAsyncLifetime
         return ids;
     }
 
-    private static JourneyStore Store(string prefix) =>
-        new(new StorageClients(new StorageOptions { ConnectionString = Azurite.ConnectionString, Prefix = prefix }));
+    private static JourneyStore Store(string prefix) => StoreOutsideTheApp.For(prefix);
 
     /// <summary>Per journey, from storage: chase timer firings and the email's status; from SendGrid: acceptances per email.</summary>
     private async Task<(int Lost, int FiredTwice, int Duplicated, int NotSent)> CountAsync(string prefix, IReadOnlyList<string> ids)

@@ -1,0 +1,91 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using Azure;
+using Azure.Data.Tables;
+using Microsoft.AspNetCore.DataProtection;
+using Ses.Infrastructure.Storage;
+
+namespace Ses.Infrastructure.Protection;
+
+/// <summary>
+/// One data key per journey, kept apart from its data in the <c>{prefix}Keys</c> table (ADR 005): a row per journey
+/// holding a random AES-256 key protected by ASP.NET Core Data Protection (whose key ring is in Blob Storage and, in
+/// Azure, wrapped by Key Vault). Deleting the row is crypto-shredding: copies of the journey's rows in backups can no
+/// longer be read. Keys are cached per host; a key that fails to open data is re-read once (the journey may have been
+/// purged and referred again through another host). A key row protected by a Data Protection key this host has not
+/// seen yet (another host created it) makes this host read the key ring again, at most every few seconds.
+/// </summary>
+public sealed class JourneyKeyStore(StorageClients storage, IDataProtectionProvider dataProtection, Func<IDataProtectionProvider>? reread = null)
+{
+    public const string RowKey = "data-key";
+    private const string Purpose = "Ses.Journeys.DataKey.v1";
+    private static readonly TimeSpan RereadInterval = TimeSpan.FromSeconds(5);
+    private IDataProtector _protector = dataProtection.CreateProtector(Purpose);
+    private long _rereadAt;
+    private readonly ConcurrentDictionary<string, byte[]> _cache = new(StringComparer.Ordinal);
+
+    private TableClient Table => storage.Keys;
+
+    /// <summary>The journey's data key, or null when it has none (never encrypted, or purged).</summary>
+    public async Task<byte[]?> FindAsync(string journeyId, CancellationToken ct = default)
+    {
+        if (_cache.TryGetValue(journeyId, out var cached)) return cached;
+        var row = await Table.GetEntityIfExistsAsync<TableEntity>(journeyId, RowKey, cancellationToken: ct);
+        if (!row.HasValue) return null;
+        return _cache[journeyId] = Unprotect(row.Value!);
+    }
+
+    /// <summary>The journey's data key, created when it has none. Two hosts creating it at once agree on the first one written.</summary>
+    public async Task<byte[]> GetOrCreateAsync(string journeyId, bool fresh, CancellationToken ct = default)
+    {
+        if (!fresh && _cache.TryGetValue(journeyId, out var cached)) return cached;
+        var key = RandomNumberGenerator.GetBytes(32);
+        var entity = new TableEntity(journeyId, RowKey)
+        {
+            ["Key"] = _protector.Protect(key),
+            ["CreatedAt"] = DateTimeOffset.UtcNow,
+        };
+        try
+        {
+            await Table.AddEntityAsync(entity, ct);
+            return _cache[journeyId] = key;
+        }
+        catch (RequestFailedException ex) when (ex.Status == 409)
+        {
+            Forget(journeyId);
+            return await FindAsync(journeyId, ct) ?? throw new InvalidOperationException("The journey's data key vanished while it was created.");
+        }
+    }
+
+    /// <summary>Destroys the journey's data key (crypto-shredding); idempotent.</summary>
+    public async Task DeleteAsync(string journeyId, CancellationToken ct = default)
+    {
+        Forget(journeyId);
+        await Table.DeleteEntityAsync(journeyId, RowKey, ETag.All, ct);
+    }
+
+    public void Forget(string journeyId) => _cache.TryRemove(journeyId, out _);
+
+    private byte[] Unprotect(TableEntity row)
+    {
+        var protectedKey = row.GetBinary("Key") ?? throw new FormatException("Key row without a key.");
+        try
+        {
+            return _protector.Unprotect(protectedKey);
+        }
+        catch (CryptographicException) when (reread is not null)
+        {
+            Reread(); // or another thread just did: either way, try once more with the ring as read now
+            return _protector.Unprotect(protectedKey);
+        }
+    }
+
+    private void Reread()
+    {
+        var now = Environment.TickCount64;
+        var last = Interlocked.Read(ref _rereadAt);
+        if (last != 0 && now - last < RereadInterval.TotalMilliseconds) return;
+        if (Interlocked.CompareExchange(ref _rereadAt, now, last) != last) return;
+        _protector = reread!().CreateProtector(Purpose);
+    }
+}
