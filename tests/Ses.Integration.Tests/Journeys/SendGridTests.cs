@@ -103,7 +103,7 @@ public sealed class RetryHorizonTests : IAsyncLifetime
         var emails = await store.NotificationsAsync(id);
         var chase = Assert.Single(emails, n => n.Template == "ucpr1-chase");
         Assert.Equal(NotificationStatus.Failed, chase.Status);
-        Assert.True(chase.Attempts > 3, $"{chase.Attempts} attempts");
+        Assert.True(chase.Attempts >= 2, $"{chase.Attempts} attempts: it must have retried before giving up");
         var alert = Assert.Single(emails, n => n.Template == Notification.AlertTemplate);
         Assert.Equal(["staff@prov-a.example"], alert.To);
         Assert.Contains(id, alert.Subject);
