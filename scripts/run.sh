@@ -25,7 +25,8 @@ echo "SES journeys on $ASPNETCORE_URLS (dashboard at /, API under /api, OpenAPI 
 demo=""
 case "${1:-}" in --demo|--demo-purge) demo=$1; shift ;; esac
 if [ -z "$demo" ]; then
-  exec dotnet run --project src/Ses.Functions --configuration Release -- "$@"
+  dotnet run --project src/Ses.Functions --configuration Release -- "$@"
+  exit $?
 fi
 
 # The demo programme: synthetic data on a storage prefix of its own, never mixed with real journeys.
