@@ -42,8 +42,6 @@ public sealed record Notification(
 
     public const string AlertTemplate = "delivery-failed";
 
-    public bool IsFinal => Status is NotificationStatus.Sent or NotificationStatus.NotSent or NotificationStatus.Failed;
-
     /// <summary>The notification ID doubles as the idempotency key sent with the email.</summary>
     public static string IdFor(string journeyId, string rowKey) => $"{journeyId}.{rowKey}";
 

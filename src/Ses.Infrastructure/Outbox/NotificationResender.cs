@@ -22,7 +22,7 @@ public sealed class NotificationResender(JourneyStore store, OutboxIndex index, 
             Status = NotificationStatus.Queued, FirstAttemptAt = null, NextAttemptAt = null, Owner = null, LeaseUntil = null,
             AlertRaised = false, Resends = n.Resends + 1,
         };
-        await index.RequeueAsync(requeued, journey?.Journey.Version ?? 0, real.Now, ct); // write-ahead, as for a commit
+        await index.EnqueueAsync([requeued], journey?.Journey.Version ?? 0, real.Now, ct); // write-ahead, as for a commit
         if (await store.UpdateNotificationAsync(requeued, etag, ct) is null) return (ResendStatus.Changed, n);
         await index.ClearFailedAsync(notificationId, ct);
         return (ResendStatus.Requeued, requeued);

@@ -102,10 +102,6 @@ public sealed class OutboxIndex(StorageClients storage)
         }
     }
 
-    /// <summary>Puts a pointer back (resend by an operator): due now.</summary>
-    public Task RequeueAsync(Notification notification, int version, DateTimeOffset realNow, CancellationToken ct = default) =>
-        EnqueueAsync([notification], version, realNow, ct);
-
     public Task RemoveAsync(OutboxPointer pointer, CancellationToken ct = default) => DeleteAsync(Pending, pointer.NotificationId, ct);
 
     public async Task MarkFailedAsync(Notification n, DateTimeOffset realNow, CancellationToken ct = default)

@@ -22,9 +22,6 @@ public sealed class OutboxSender(
     private readonly SemaphoreSlim _slots = new(options.Concurrency, options.Concurrency);
     private readonly ConcurrentDictionary<string, Task> _inFlight = new();
 
-    /// <summary>Sends now in flight on this host.</summary>
-    public int InFlight => _inFlight.Count;
-
     /// <summary>Delivers what is due and waits for those sends to finish (the Functions trigger, tests). The number handled.</summary>
     public async Task<int> RunOnceAsync(CancellationToken ct = default)
     {
