@@ -47,6 +47,7 @@ public sealed class StorageClients
         Outbox = tables.GetTableClient(options.OutboxTable);
         Clock = tables.GetTableClient(options.ClockTable);
         Keys = tables.GetTableClient(options.KeysTable);
+        Index = tables.GetTableClient(options.IndexTable);
         Documents = blobs.GetBlobContainerClient(options.DocumentsContainer);
         OutboxBlobs = blobs.GetBlobContainerClient(options.OutboxContainer);
         KeyRing = blobs.GetBlobContainerClient(options.KeyRingContainer);
@@ -63,6 +64,7 @@ public sealed class StorageClients
     public TableClient Outbox { get; }
     public TableClient Clock { get; }
     public TableClient Keys { get; }
+    public TableClient Index { get; }
     public BlobContainerClient Documents { get; }
     public BlobContainerClient OutboxBlobs { get; }
     public BlobContainerClient KeyRing { get; }
@@ -77,6 +79,7 @@ public sealed class StorageClients
             Outbox.CreateIfNotExistsAsync(cancellationToken),
             Clock.CreateIfNotExistsAsync(cancellationToken),
             Keys.CreateIfNotExistsAsync(cancellationToken),
+            Index.CreateIfNotExistsAsync(cancellationToken),
             Documents.CreateIfNotExistsAsync(cancellationToken: cancellationToken),
             OutboxBlobs.CreateIfNotExistsAsync(cancellationToken: cancellationToken),
             KeyRing.CreateIfNotExistsAsync(cancellationToken: cancellationToken));

@@ -43,6 +43,8 @@ public sealed partial class StorageOptions
     public string ClockTable => $"{Prefix}Clock";
     /// <summary>One row per journey: its data key, protected by Data Protection (ADR 005).</summary>
     public string KeysTable => $"{Prefix}Keys";
+    /// <summary>Query-ready rows: one listing row per journey (lists, caseload, statistics) and one wake-up row per journey (issue 9).</summary>
+    public string IndexTable => $"{Prefix}Index";
     public string DocumentsContainer => $"{Prefix.ToLowerInvariant()}-documents";
     public string OutboxContainer => $"{Prefix.ToLowerInvariant()}-outbox";
     /// <summary>The Data Protection key ring that protects the journeys' data keys (ADR 005).</summary>
