@@ -9,6 +9,9 @@ public sealed record Deadline(DeadlineKind Kind, DateOnly Due, DeadlineState Sta
     /// <summary>The timer steps already fired for this deadline, so a repeated firing does nothing.</summary>
     public IReadOnlyList<TimerStep> Fired { get; init; } = [];
 
+    /// <summary>Reminder steps already past when the deadline was scheduled: they never fire (<see cref="TimerPlan.Pending"/>).</summary>
+    public IReadOnlyList<TimerStep> Skipped { get; init; } = [];
+
     /// <summary>The date the deadline was met, missed or cancelled.</summary>
     public DateOnly? SettledOn { get; init; }
 

@@ -45,4 +45,38 @@ public static class TimerPlan
     /// <summary>The timers to store for a deadline scheduled at <paramref name="now"/>: reminders already in the past are skipped, due firings never are.</summary>
     public static IEnumerable<TimerSpec> ToSchedule(Deadline deadline, Calendar.Region region, WorkingDayCalendar calendar, TimeOnly reminderTime, DateTimeOffset now) =>
         For(deadline, region, calendar, reminderTime).Where(t => t.Step == TimerStep.Due || t.FireAt > now);
+
+    /// <summary>
+    /// The steps still to fire, earliest first: those of pending deadlines that have neither fired nor been skipped. Where
+    /// two deadlines share a kind and due date the last one counts, as when a timer fires. The journey's wake-up row sits at
+    /// the first of them (issue 9: one wake-up row per journey instead of one timer row per step).
+    /// </summary>
+    public static IEnumerable<TimerSpec> Pending(Journey journey, WorkingDayCalendar calendar, TimeOnly reminderTime)
+    {
+        var last = new Dictionary<(DeadlineKind, DateOnly), Deadline>();
+        foreach (var d in journey.Deadlines) last[(d.Kind, d.Due)] = d;
+        return last.Values
+            .Where(d => d.State == DeadlineState.Pending)
+            .SelectMany(d => For(d, journey.Referral.Region, calendar, reminderTime)
+                .Where(t => !d.Fired.Contains(t.Step) && !d.Skipped.Contains(t.Step)))
+            .OrderBy(t => t.FireAt);
+    }
+
+    /// <summary>
+    /// Marks as skipped the reminders of <paramref name="which"/> deadlines that were already past at <paramref name="upTo"/>:
+    /// a deadline scheduled now does not remind of what is already late (as <see cref="ToSchedule"/>). Due steps are never
+    /// skipped.
+    /// </summary>
+    public static Journey SkipPast(Journey journey, Func<Deadline, bool> which, WorkingDayCalendar calendar, TimeOnly reminderTime, DateTimeOffset upTo) =>
+        journey with
+        {
+            Deadlines = journey.Deadlines.Select(d => which(d) && d.State == DeadlineState.Pending
+                ? d with
+                {
+                    Skipped = [.. d.Skipped, .. For(d, journey.Referral.Region, calendar, reminderTime)
+                        .Where(t => t.Step != TimerStep.Due && t.FireAt <= upTo && !d.Fired.Contains(t.Step) && !d.Skipped.Contains(t.Step))
+                        .Select(t => t.Step)],
+                }
+                : d).ToArray(),
+        };
 }

@@ -8,9 +8,9 @@ namespace Ses.Domain.Tests.Journeys;
 /// <summary>Any sequence of commands either applies or is rejected leaving the state unchanged, and never throws.</summary>
 public sealed class JourneyPropertyTests
 {
-    private static readonly DateOnly Day0 = new(2026, 3, 2);
+    internal static readonly DateOnly Day0 = new(2026, 3, 2);
 
-    private static JourneyCommand Command(int pick, int offset)
+    internal static JourneyCommand Command(int pick, int offset)
     {
         var on = Day0.AddDays(offset);
         var at = Noon(on);
@@ -50,7 +50,7 @@ public sealed class JourneyPropertyTests
         };
     }
 
-    private static DateTimeOffset Noon(DateOnly on) => Ses.Domain.Calendar.LondonTime.At(on, new TimeOnly(12, 0));
+    internal static DateTimeOffset Noon(DateOnly on) => Ses.Domain.Calendar.LondonTime.At(on, new TimeOnly(12, 0));
 
     [Property(MaxTest = 300)]
     public bool Any_command_sequence_applies_or_is_rejected_without_change_and_never_throws(int[] picks, bool sro, bool scr)
