@@ -44,7 +44,8 @@ public static class ReferralEndpoints
         {
             return resolved;
         }
-        var result = await engine.ExecuteAsync(journeyId, now => new ReceiveReferral(journeyId, referral, now) { By = caller.Actor }, hash, ct);
+        // A referral is nearly always new: decide without reading; if the journey exists, the insert conflicts and the engine reads it.
+        var result = await engine.ExecuteAsync(journeyId, now => new ReceiveReferral(journeyId, referral, now) { By = caller.Actor }, hash, ct, assumeNew: true);
         if (result.Changed) return TypedResults.Created($"/api/journeys/{journeyId}", JourneyView.Of(result.Journey!.Journey, caller));
         var existing = result.Journey!;
         return existing.RequestHash == hash

@@ -43,6 +43,9 @@ public static class SesServices
         services.AddSingleton<JourneyStore>();
         services.AddSingleton<Ses.Functions.Api.ReferralAliases>();
         services.AddSingleton<TimerIndex>();
+        services.AddSingleton<WakeUps>();
+        // One group commit for the index table's partition: index rows of concurrent decisions share transactions.
+        services.AddSingleton(sp => new GroupCommit(sp.GetRequiredService<StorageClients>().Index));
         services.AddSingleton<OutboxIndex>();
         services.AddSingleton<EmailComposer>();
         services.AddSingleton<JourneyEngine>();

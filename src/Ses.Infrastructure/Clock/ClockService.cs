@@ -17,7 +17,7 @@ public sealed record ClockMove(int Fired, int Broken, bool EmailsDelivered);
 /// only emails.
 /// </summary>
 public sealed class ClockService(
-    VirtualClock clock, TimerIndex timers, TimerDispatcher dispatcher, OutboxSender outbox, StorageClients storage, OutboxOptions outboxOptions,
+    VirtualClock clock, TimerIndex timers, WakeUps wakeUps, TimerDispatcher dispatcher, OutboxSender outbox, StorageClients storage, OutboxOptions outboxOptions,
     RealClock real)
 {
     private static readonly TimeSpan OthersPoll = TimeSpan.FromMilliseconds(100);
@@ -38,13 +38,20 @@ public sealed class ClockService(
     private async Task SaveAsync(CancellationToken ct) =>
         await storage.Clock.UpsertEntityAsync(new TableEntity("clock", "now") { ["Now"] = clock.GetUtcNow() }, TableUpdateMode.Replace, ct);
 
+    /// <summary>The earliest wake-up, or timer row of an earlier release.</summary>
+    private async Task<DateTimeOffset?> EarliestAsync(CancellationToken ct)
+    {
+        var (wake, legacy) = (await wakeUps.EarliestAsync(ct), await timers.EarliestAsync(ct));
+        return wake is null ? legacy : legacy is null ? wake : wake < legacy ? wake : legacy;
+    }
+
     public async Task<ClockMove> AdvanceToAsync(DateTimeOffset target, CancellationToken ct = default)
     {
         await _gate.WaitAsync(ct);
         try
         {
             int fired = 0, broken = 0;
-            while (await timers.EarliestAsync(ct) is { } next && next <= target)
+            while (await EarliestAsync(ct) is { } next && next <= target)
             {
                 if (next > clock.GetUtcNow()) clock.MoveTo(next);
                 var pass = await dispatcher.RunPassAsync(ct);

@@ -9,7 +9,7 @@ namespace Ses.Infrastructure.Journeys;
 /// </summary>
 public sealed record Commit(
     IReadOnlyList<JourneyEvent> Events, IReadOnlyList<Notification> Notifications, string? RequestHash, DateTimeOffset At,
-    string? EventId = null, string? Fingerprint = null)
+    string? EventId = null, string? Fingerprint = null, DateTimeOffset? WakeAt = null)
 {
     public string CommitId { get; } = Guid.NewGuid().ToString("N");
 }

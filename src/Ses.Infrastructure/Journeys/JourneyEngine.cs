@@ -3,6 +3,7 @@ using Ses.Infrastructure.Email;
 using Ses.Infrastructure.Outbox;
 using Ses.Infrastructure.Storage;
 using Ses.Infrastructure.Timers;
+using Azure.Data.Tables;
 
 namespace Ses.Infrastructure.Journeys;
 
@@ -10,6 +11,24 @@ namespace Ses.Infrastructure.Journeys;
 public sealed record EngineResult(StoredJourney? Journey, Rejection? Rejection, IReadOnlyList<JourneyEvent> Events, bool Behind = false)
 {
     public bool Changed => Events.Count > 0;
+
+    /// <summary>The notifications this commit wrote already claimed by this host for sending, with their rows' ETags.</summary>
+    public IReadOnlyList<ClaimedNotification> Claimed { get; init; } = [];
+}
+
+/// <summary>A notification committed in status <c>sending</c>, owned by this host until its lease ends, and its row's ETag.</summary>
+public sealed record ClaimedNotification(Notification Notification, Azure.ETag ETag);
+
+/// <summary>How a caller of the engine takes care of the index rows (wake-up, outbox pointers) of a decision.</summary>
+public enum IndexWrites
+{
+    /// <summary>The engine writes them ahead of the commit, in one transaction, only where something changed.</summary>
+    Ahead,
+    /// <summary>
+    /// The caller holds a wake-up row due no later than anything the decision can schedule, and writes the journey's next
+    /// wake-up and the pointers of the claimed notifications after the commit (the timer dispatcher).
+    /// </summary>
+    Deferred,
 }
 
 public sealed class ReminderOptions
@@ -25,13 +44,14 @@ public sealed class ReminderOptions
 /// hosts: the in-process queue per journey only saves needless conflicts.
 /// </summary>
 public sealed class JourneyEngine(
-    JourneyStore store, TimerIndex timers, OutboxIndex outbox, EmailComposer composer,
-    JourneyRules rules, ReminderOptions reminders, TimeProvider time, RealClock real)
+    JourneyStore store, GroupCommit index, EmailComposer composer, JourneyRules rules, ReminderOptions reminders, TimeProvider time,
+    RealClock real, OutboxOptions outboxOptions, HostIdentity host, OutboxSender sender)
 {
     private const int MaxAttempts = 200;
     private readonly SemaphoreSlim[] _stripes = Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
 
     public JourneyRules Rules => rules;
+    public ReminderOptions Reminders => reminders;
 
     /// <summary>
     /// Fault injection for tests: awaited between the write-ahead and the commit, with the journey ID, so a test can make
@@ -44,9 +64,13 @@ public sealed class JourneyEngine(
     /// The journey as the caller just read it (with its ETag), to decide on without reading it again; the commit is
     /// conditional on that ETag, so a stale copy costs one conflict and a fresh read, never a lost update.
     /// </param>
+    /// <param name="assumeNew">
+    /// Decide as for a journey that does not exist yet, without reading it (a referral): the commit inserts, so if it does
+    /// exist the insert conflicts and the engine reads it and decides again.
+    /// </param>
     public async Task<EngineResult> ExecuteAsync(
         string journeyId, Func<DateTimeOffset, JourneyCommand> command, string? requestHash = null, CancellationToken ct = default,
-        int requiredVersion = 0, StoredJourney? known = null)
+        int requiredVersion = 0, StoredJourney? known = null, bool assumeNew = false, IndexWrites writes = IndexWrites.Ahead)
     {
         var stripe = _stripes[(uint)StringComparer.Ordinal.GetHashCode(journeyId) % _stripes.Length];
         await stripe.WaitAsync(ct);
@@ -56,8 +80,8 @@ public sealed class JourneyEngine(
             {
                 try
                 {
-                    var before = attempt == 1 && known is not null ? known : await store.GetAsync(journeyId, ct);
-                    return await AttemptAsync(journeyId, before, command, requestHash, requiredVersion, ct);
+                    var before = attempt == 1 && (known is not null || assumeNew) ? known : await store.GetAsync(journeyId, ct);
+                    return await AttemptAsync(journeyId, before, command, requestHash, requiredVersion, writes, ct);
                 }
                 catch (ConcurrencyConflictException) when (attempt < MaxAttempts)
                 {
@@ -73,7 +97,7 @@ public sealed class JourneyEngine(
 
     private async Task<EngineResult> AttemptAsync(
         string journeyId, StoredJourney? before, Func<DateTimeOffset, JourneyCommand> command, string? requestHash, int requiredVersion,
-        CancellationToken ct)
+        IndexWrites writes, CancellationToken ct)
     {
         if ((before?.Journey.Version ?? 0) < requiredVersion) return new EngineResult(before, null, [], Behind: true);
         var now = time.GetUtcNow();
@@ -87,22 +111,40 @@ public sealed class JourneyEngine(
         if (decision.Rejection is not null || decision.Events.Count == 0) return new EngineResult(before, decision.Rejection, []);
 
         var after = JourneyEvolver.Fold(decision.Events, before?.Journey)! with { Version = (before?.Journey.Version ?? 0) + 1 };
+        after = WithSkippedReminders(before, after, decision.Events, now);
+        var realNow = real.Now;
+        var lease = realNow + outboxOptions.Lease;
+        // The committing host claims its own emails (status sending, its lease) and hands them to its sender after the
+        // commit: no other host reads and claims them first. If it dies, the lease runs out and the pointer brings them back.
         var notifications = decision.Events.OfType<NotificationRequested>()
-            .Select((n, i) => composer.Compose(after, n, after.Version, i, now, decision.Events)).ToArray();
-        var scheduled = decision.Events.OfType<DeadlineScheduled>()
-            .Select(s => after.Deadlines.Last(d => d.Kind == s.Kind && d.Due == s.Due))
-            .SelectMany(d => TimerPlan.ToSchedule(d, after.Referral.Region, rules.Calendar, reminders.TimeOfDay, now));
+            .Select((n, i) => composer.Compose(after, n, after.Version, i, now, decision.Events) with
+            {
+                Status = NotificationStatus.Sending, Owner = host.Id, LeaseUntil = lease, FirstAttemptAt = realNow,
+            }).ToArray();
+        var wakeAt = TimerPlan.Pending(after, rules.Calendar, reminders.TimeOfDay).FirstOrDefault()?.FireAt;
+        var registered = before?.WakeAt ?? JourneyRows.NoWakeUp; // a state row from before wake-ups has none registered
+        // Ahead: a wake-up only when this decision brings the next step forward; a later one is left to the earlier row, which
+        // moves on when it fires. Deferred: the caller's row is due first and is moved to wakeAt after the commit.
+        var wakeUp = writes == IndexWrites.Ahead && wakeAt is { } at && at < registered ? at : (DateTimeOffset?)null;
+        var recorded = writes == IndexWrites.Deferred ? wakeAt ?? JourneyRows.NoWakeUp : wakeUp ?? registered;
         var eventId = (asked as RecordEvent)?.EventId;
         var commit = new Commit(decision.Events, notifications, requestHash, now, eventId,
-            eventId is null ? null : EventKeys.Fingerprint(((RecordEvent)asked).Event));
-        // Write-ahead: timers and outbox pointers first, stamped with the version they belong to; ADR 001 says why a
-        // dispatcher that finds the journey behind that version leaves them alone.
-        await timers.ScheduleAsync(journeyId, after.Version, scheduled, real.Now, ct);
-        await outbox.EnqueueAsync(notifications, after.Version, real.Now, ct);
+            eventId is null ? null : EventKeys.Fingerprint(((RecordEvent)asked).Event), recorded);
+        if (writes == IndexWrites.Ahead)
+        {
+            // Write-ahead, one transaction in the index partition: the wake-up and the emails' pointers, stamped with the version
+            // they belong to; ADR 001 says why a dispatcher that finds the journey behind that version leaves them alone.
+            var ahead = new List<TableTransactionAction>();
+            if (wakeUp is { } w) ahead.Add(new(TableTransactionActionType.UpsertReplace, WakeUps.Row(journeyId, w, after.Version, realNow)));
+            ahead.AddRange(notifications.Select(n => new TableTransactionAction(
+                TableTransactionActionType.UpsertReplace, OutboxIndex.PointerRow(n, after.Version, realNow, lease))));
+            await index.SubmitAsync(ahead, ct);
+        }
         if (BeforeCommit is { } probe) await probe(journeyId);
+        (Azure.ETag State, IReadOnlyList<Azure.ETag> Notifications) written;
         try
         {
-            await store.CommitAsync(before, after, commit, ct);
+            written = await store.CommitAsync(before, after, commit, ct);
         }
         catch (Exception ex) when (ex is ConcurrencyConflictException or EventIdUsedException)
         {
@@ -115,7 +157,26 @@ public sealed class JourneyEngine(
             if (await LandedAsync(journeyId, commit, ct) is { } landed) return new EngineResult(landed, null, decision.Events);
             throw ex as ConcurrencyConflictException ?? new ConcurrencyConflictException(ex);
         }
-        return new EngineResult(new StoredJourney(after, default, requestHash ?? before?.RequestHash, commit.CommitId), null, decision.Events);
+        var stored = new StoredJourney(after, written.State, requestHash ?? before?.RequestHash, commit.CommitId, recorded, now);
+        var claimed = notifications.Select((n, i) => new ClaimedNotification(n, written.Notifications[i])).ToArray();
+        // Deferred: the caller writes the pointers first, then hands the emails over.
+        if (writes == IndexWrites.Ahead && claimed.Length > 0) sender.Deliver(claimed, after.Version);
+        return new EngineResult(stored, null, decision.Events) { Claimed = claimed };
+    }
+
+    /// <summary>
+    /// Reminders already past when their deadline is scheduled never fire (as when timers were stored per step). A state row
+    /// from before wake-ups had its timers stored: steps already past at its last commit are left to those rows.
+    /// </summary>
+    private Journey WithSkippedReminders(StoredJourney? before, Journey after, IReadOnlyList<JourneyEvent> events, DateTimeOffset now)
+    {
+        var scheduled = events.OfType<DeadlineScheduled>().Select(s => (s.Kind, s.Due)).ToHashSet();
+        if (scheduled.Count > 0) after = TimerPlan.SkipPast(after, d => scheduled.Contains((d.Kind, d.Due)), rules.Calendar, reminders.TimeOfDay, now);
+        if (before is { WakeAt: null, UpdatedAt: { } last })
+        {
+            after = TimerPlan.SkipPast(after, d => !scheduled.Contains((d.Kind, d.Due)), rules.Calendar, reminders.TimeOfDay, last);
+        }
+        return after;
     }
 
     private async Task<EngineResult> JudgeUsedEventIdAsync(StoredJourney before, RecordEvent asked, string eventId, Decision rejected, CancellationToken ct)

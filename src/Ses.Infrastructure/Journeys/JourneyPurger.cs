@@ -12,13 +12,14 @@ namespace Ses.Infrastructure.Journeys;
 /// run again on a journey that still loads.
 /// </summary>
 public sealed class JourneyPurger(
-    JourneyStore store, TimerIndex timers, OutboxIndex outbox, DocumentStore documents, JourneyKeyStore keys, JourneyRules rules, ReminderOptions reminders)
+    JourneyStore store, TimerIndex timers, WakeUps wakeUps, OutboxIndex outbox, DocumentStore documents, JourneyKeyStore keys, JourneyRules rules, ReminderOptions reminders)
 {
     public async Task PurgeAsync(StoredJourney stored, CancellationToken ct = default)
     {
         var journey = stored.Journey;
         var timerRows = journey.Deadlines.SelectMany(d => TimerPlan.For(d, journey.Referral.Region, rules.Calendar, reminders.TimeOfDay));
-        await timers.DeleteAsync(journey.JourneyId, timerRows, ct);
+        await timers.DeleteAsync(journey.JourneyId, timerRows, ct); // rows of a release before wake-ups
+        await wakeUps.DeleteJourneyAsync(journey.JourneyId, ct);
         await outbox.DeleteJourneyAsync(journey.JourneyId, ct);
         await documents.DeleteAllAsync(journey.JourneyId, ct);
         await store.PurgePartitionAsync(journey.JourneyId, ct);

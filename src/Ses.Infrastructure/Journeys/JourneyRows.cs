@@ -19,6 +19,8 @@ public static class JourneyRows
     public const string HistoryPrefix = "h-";
     public const string NotificationPrefix = "n-";
     public const string EventKeyPrefix = "k-";
+    /// <summary>The state row's <c>WakeAt</c> when no timer step is pending (the journey needs no wake-up).</summary>
+    public static readonly DateTimeOffset NoWakeUp = new(9999, 12, 31, 0, 0, 0, TimeSpan.Zero);
     private const int ChunkChars = 30_000; // a string property holds at most 64 KiB (32K UTF-16 characters)
 
     public static string HistoryKey(int version, int index) => $"{HistoryPrefix}{version:D8}-{index:D3}";

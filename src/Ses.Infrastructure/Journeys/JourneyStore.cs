@@ -8,7 +8,12 @@ using Ses.Infrastructure.Storage;
 
 namespace Ses.Infrastructure.Journeys;
 
-public sealed record StoredJourney(Journey Journey, ETag ETag, string? RequestHash, string? CommitId = null);
+/// <param name="WakeAt">
+/// The earliest wake-up row registered for the journey (<see cref="Timers.WakeUps"/>), <see cref="JourneyRows.NoWakeUp"/>
+/// when none is needed, null for a state row written before wake-ups (its timers are stored one row per step).
+/// </param>
+public sealed record StoredJourney(
+    Journey Journey, ETag ETag, string? RequestHash, string? CommitId = null, DateTimeOffset? WakeAt = null, DateTimeOffset? UpdatedAt = null);
 
 public sealed record HistoryEntry(int Version, string Kind, DateTimeOffset At, JourneyEvent Event);
 
@@ -29,7 +34,8 @@ public sealed class JourneyStore(StorageClients storage, JourneyKeyStore keys)
         if (!response.HasValue) return null;
         var entity = response.Value!;
         var journey = await OpenAsync(journeyId, JourneyRows.ReadStateJson(entity), c => JourneyRows.ReadState(entity, c), ct);
-        return new StoredJourney(journey, entity.ETag, entity.GetString("RequestHash"), entity.GetString("CommitId"));
+        return new StoredJourney(journey, entity.ETag, entity.GetString("RequestHash"), entity.GetString("CommitId"),
+            entity.GetDateTimeOffset("WakeAt"), entity.GetDateTimeOffset("UpdatedAt"));
     }
 
     /// <summary>The fingerprint of the event recorded under <paramref name="eventId"/>, compared exactly; null when unused.</summary>
@@ -44,12 +50,14 @@ public sealed class JourneyStore(StorageClients storage, JourneyKeyStore keys)
     /// either all are written or none. A new journey is an insert (a second insert conflicts); an existing one is replaced
     /// only if its ETag is unchanged; a used eventId makes the key row's insert, and so the whole commit, fail.
     /// </summary>
-    public async Task CommitAsync(StoredJourney? before, Journey after, Commit commit, CancellationToken ct = default)
+    /// <returns>The state row's new ETag, and each notification row's, in order.</returns>
+    public async Task<(ETag State, IReadOnlyList<ETag> Notifications)> CommitAsync(StoredJourney? before, Journey after, Commit commit, CancellationToken ct = default)
     {
         // The key row is written first, in its own table (ADR 005); a commit that then fails leaves only an unused key.
         var cipher = new JourneyCipher(after.JourneyId, await keys.GetOrCreateAsync(after.JourneyId, fresh: before is null, ct));
         var state = JourneyRows.State(after, commit.RequestHash ?? before?.RequestHash, commit.At, cipher);
         state["CommitId"] = commit.CommitId;
+        state["WakeAt"] = commit.WakeAt;
         var actions = new List<TableTransactionAction>
         {
             before is null
@@ -64,10 +72,13 @@ public sealed class JourneyStore(StorageClients storage, JourneyKeyStore keys)
         }
         actions.AddRange(commit.Events.Select((e, i) =>
             new TableTransactionAction(TableTransactionActionType.Add, JourneyRows.History(after.JourneyId, after.Version, i, e, commit.At, cipher))));
+        var firstNotification = actions.Count;
         actions.AddRange(commit.Notifications.Select(n => new TableTransactionAction(TableTransactionActionType.Add, n.ToEntity())));
         try
         {
-            await Table.SubmitTransactionAsync(actions, ct);
+            var responses = (await Table.SubmitTransactionAsync(actions, ct)).Value;
+            return (responses[0].Headers.ETag ?? default,
+                responses.Skip(firstNotification).Select(r => r.Headers.ETag ?? default).ToArray());
         }
         catch (TableTransactionFailedException ex) when (ex.Status is 409 && ex.FailedTransactionActionIndex == keyIndex && keyIndex > 0)
         {
@@ -76,6 +87,20 @@ public sealed class JourneyStore(StorageClients storage, JourneyKeyStore keys)
         catch (RequestFailedException ex) when (ex.Status is 409 or 412)
         {
             throw new ConcurrencyConflictException(ex);
+        }
+    }
+
+    /// <summary>Records the journey's earliest wake-up without a decision (a wake-up that found nothing due moved on); false on a conflict.</summary>
+    public async Task<bool> SetWakeAtAsync(string journeyId, ETag etag, DateTimeOffset wakeAt, CancellationToken ct = default)
+    {
+        try
+        {
+            await Table.UpdateEntityAsync(new TableEntity(journeyId, JourneyRows.StateKey) { ["WakeAt"] = wakeAt }, etag, TableUpdateMode.Merge, ct);
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.Status is 404 or 412)
+        {
+            return false;
         }
     }
 

@@ -70,6 +70,41 @@ public sealed class OutboxSender(
         return started;
     }
 
+    /// <summary>
+    /// Sends notifications this host committed already claimed (status sending, its lease), without reading or claiming them
+    /// again; returns at once. One whose lease would run out before its send could finish is left to its pointer, which
+    /// any host picks up when the lease ends.
+    /// </summary>
+    public void Deliver(IReadOnlyList<ClaimedNotification> claimed, int version)
+    {
+        foreach (var (n, etag) in claimed)
+        {
+            var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            if (!_inFlight.TryAdd(n.NotificationId, done.Task)) continue;
+            _ = Task.Run(async () =>
+            {
+                var slot = false;
+                try
+                {
+                    await _slots.WaitAsync();
+                    slot = true;
+                    if (n.LeaseUntil - real.Now < options.SendTimeout + OthersPoll) return;
+                    await SendClaimedAsync(OutboxIndex.Own(n, version, n.FirstAttemptAt ?? real.Now), n, n, etag, CancellationToken.None);
+                }
+                catch (Exception ex)
+                {
+                    log.LogWarning("Delivering notification {NotificationId} failed: {Error}; it is retried later.", n.NotificationId, ex.GetType().Name);
+                }
+                finally
+                {
+                    _inFlight.TryRemove(n.NotificationId, out _);
+                    if (slot) _slots.Release();
+                    done.SetResult();
+                }
+            }, CancellationToken.None);
+        }
+    }
+
     /// <summary>Starts delivering in the background (after timers fired) without waiting; failures are logged and retried later.</summary>
     public void Kick() => _ = Task.Run(async () =>
     {
@@ -147,6 +182,12 @@ public sealed class OutboxSender(
         }
         var claimed = n with { Status = NotificationStatus.Sending, Owner = host.Id, LeaseUntil = now + options.Lease, FirstAttemptAt = n.FirstAttemptAt ?? now };
         if (await store.UpdateNotificationAsync(claimed, etag, ct) is not { } claim) return; // another host claimed it first
+        await SendClaimedAsync(pointer, n, claimed, claim, ct);
+    }
+
+    /// <summary>Sends a notification this host holds the claim on (<paramref name="claim"/> is the row's ETag) and records the outcome.</summary>
+    private async Task SendClaimedAsync(OutboxPointer pointer, Notification n, Notification claimed, ETag claim, CancellationToken ct)
+    {
         var outcome = await SendAsync(claimed);
         var attempted = claimed with { Attempts = n.Attempts + 1, Owner = null, LeaseUntil = null, NextAttemptAt = null };
         switch (outcome.Result)
