@@ -40,12 +40,27 @@ public static class ReferralEndpoints
         var journeyId = JourneyIdFor(referral);
         var hash = Hash(input!);
         var caller = Caller.From(request.HttpContext.User);
-        if (referral.Channel == Channel.Prap && await OwnedByIntroductionAsync(referral.ReferralId, store, aliases, caller, ct) is { } resolved)
+        // 13.49: a PRaP referral claims its purchase order number in the same transaction as its write-ahead rows; an SRO
+        // introduction that took the number first owns it (see ReferralAliases).
+        var claim = referral.Channel == Channel.Prap ? ReferralAliases.ClaimRow(referral.ReferralId, journeyId) : null;
+        if (claim is not null && await aliases.LegacyOwnerAsync(referral.ReferralId, ct) is { } earlier
+            && await ResolveAsync(referral.ReferralId, earlier, store, caller, ct) is { } resolvedEarlier)
         {
-            return resolved;
+            return resolvedEarlier;
         }
-        // A referral is nearly always new: decide without reading; if the journey exists, the insert conflicts and the engine reads it.
-        var result = await engine.ExecuteAsync(journeyId, now => new ReceiveReferral(journeyId, referral, now) { By = caller.Actor }, hash, ct, assumeNew: true);
+        EngineResult result;
+        try
+        {
+            // A referral is nearly always new: decide without reading; if the journey exists, the insert conflicts and the engine reads it.
+            result = await engine.ExecuteAsync(journeyId, now => new ReceiveReferral(journeyId, referral, now) { By = caller.Actor }, hash, ct,
+                assumeNew: true, claim: claim);
+        }
+        catch (ClaimTakenException)
+        {
+            var owner = await aliases.OwnerAsync(referral.ReferralId, ct) ?? journeyId;
+            if (await ResolveAsync(referral.ReferralId, owner, store, caller, ct) is { } resolved) return resolved;
+            result = await engine.ExecuteAsync(journeyId, now => new ReceiveReferral(journeyId, referral, now) { By = caller.Actor }, hash, ct);
+        }
         if (result.Changed) return TypedResults.Created($"/api/journeys/{journeyId}", JourneyView.Of(result.Journey!.Journey, caller));
         var existing = result.Journey!;
         return existing.RequestHash == hash
@@ -56,12 +71,10 @@ public static class ReferralEndpoints
 
     /// <summary>
     /// 13.49: JCP's PRaP referral for someone an SRO introduced carries the purchase order number the introduction took on
-    /// confirmation; it resolves to that journey (200), never a second one. Otherwise the number is claimed for the PRaP journey.
+    /// confirmation; it resolves to that journey (200), never a second one. Null when the number is the PRaP journey's own.
     /// </summary>
-    private static async Task<IResult?> OwnedByIntroductionAsync(
-        string purchaseOrder, JourneyStore store, ReferralAliases aliases, Caller caller, CancellationToken ct)
+    private static async Task<IResult?> ResolveAsync(string purchaseOrder, string owner, JourneyStore store, Caller caller, CancellationToken ct)
     {
-        var (owner, _) = await aliases.ClaimAsync(purchaseOrder, purchaseOrder, ct);
         if (owner == purchaseOrder) return null;
         var introduced = await store.GetAsync(owner, ct);
         if (introduced is not null && introduced.Journey.ReferralId == purchaseOrder)

@@ -19,6 +19,9 @@ public sealed record EngineResult(StoredJourney? Journey, Rejection? Rejection, 
 /// <summary>A notification committed in status <c>sending</c>, owned by this host until its lease ends, and its row's ETag.</summary>
 public sealed record ClaimedNotification(Notification Notification, Azure.ETag ETag);
 
+/// <summary>The index row the decision claims (an insert written ahead with it) exists already: nothing was committed.</summary>
+public sealed class ClaimTakenException(Exception inner) : Exception("The claimed index row exists already.", inner);
+
 /// <summary>How a caller of the engine takes care of the index rows (wake-up, outbox pointers) of a decision.</summary>
 public enum IndexWrites
 {
@@ -64,13 +67,18 @@ public sealed class JourneyEngine(
     /// The journey as the caller just read it (with its ETag), to decide on without reading it again; the commit is
     /// conditional on that ETag, so a stale copy costs one conflict and a fresh read, never a lost update.
     /// </param>
+    /// <param name="claim">
+    /// An index row to insert with the decision's write-ahead (a referral's purchase order number): if it exists already,
+    /// <see cref="ClaimTakenException"/> is thrown and nothing is committed. Written once; later attempts go without it.
+    /// </param>
     /// <param name="assumeNew">
     /// Decide as for a journey that does not exist yet, without reading it (a referral): the commit inserts, so if it does
     /// exist the insert conflicts and the engine reads it and decides again.
     /// </param>
     public async Task<EngineResult> ExecuteAsync(
         string journeyId, Func<DateTimeOffset, JourneyCommand> command, string? requestHash = null, CancellationToken ct = default,
-        int requiredVersion = 0, StoredJourney? known = null, bool assumeNew = false, IndexWrites writes = IndexWrites.Ahead)
+        int requiredVersion = 0, StoredJourney? known = null, bool assumeNew = false, IndexWrites writes = IndexWrites.Ahead,
+        TableEntity? claim = null)
     {
         var stripe = _stripes[(uint)StringComparer.Ordinal.GetHashCode(journeyId) % _stripes.Length];
         await stripe.WaitAsync(ct);
@@ -81,10 +89,12 @@ public sealed class JourneyEngine(
                 try
                 {
                     var before = attempt == 1 && (known is not null || assumeNew) ? known : await store.GetAsync(journeyId, ct);
-                    return await AttemptAsync(journeyId, before, command, requestHash, requiredVersion, writes, ct);
+                    var result = await AttemptAsync(journeyId, before, command, requestHash, requiredVersion, writes, claim, ct);
+                    return result;
                 }
-                catch (ConcurrencyConflictException) when (attempt < MaxAttempts)
+                catch (ConcurrencyConflictException conflict) when (attempt < MaxAttempts)
                 {
+                    if (conflict.ClaimWritten) claim = null;
                     await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 10 + Math.Min(attempt, 20) * 5)), ct);
                 }
             }
@@ -97,7 +107,7 @@ public sealed class JourneyEngine(
 
     private async Task<EngineResult> AttemptAsync(
         string journeyId, StoredJourney? before, Func<DateTimeOffset, JourneyCommand> command, string? requestHash, int requiredVersion,
-        IndexWrites writes, CancellationToken ct)
+        IndexWrites writes, TableEntity? claim, CancellationToken ct)
     {
         if ((before?.Journey.Version ?? 0) < requiredVersion) return new EngineResult(before, null, [], Behind: true);
         var now = time.GetUtcNow();
@@ -135,10 +145,18 @@ public sealed class JourneyEngine(
             // Write-ahead, one transaction in the index partition: the wake-up and the emails' pointers, stamped with the version
             // they belong to; ADR 001 says why a dispatcher that finds the journey behind that version leaves them alone.
             var ahead = new List<TableTransactionAction>();
+            if (claim is not null) ahead.Add(new(TableTransactionActionType.Add, claim));
             if (wakeUp is { } w) ahead.Add(new(TableTransactionActionType.UpsertReplace, WakeUps.Row(journeyId, w, after.Version, realNow)));
             ahead.AddRange(notifications.Select(n => new TableTransactionAction(
                 TableTransactionActionType.UpsertReplace, OutboxIndex.PointerRow(n, after.Version, realNow, lease))));
-            await index.SubmitAsync(ahead, ct);
+            try
+            {
+                await index.SubmitAsync(ahead, ct);
+            }
+            catch (SubmissionFailedException ex) when (claim is not null && ex is { Status: 409, ActionIndex: 0 })
+            {
+                throw new ClaimTakenException(ex);
+            }
         }
         if (BeforeCommit is { } probe) await probe(journeyId);
         (Azure.ETag State, IReadOnlyList<Azure.ETag> Notifications) written;
@@ -155,7 +173,7 @@ public sealed class JourneyEngine(
                 return new EngineResult(fresh, JourneyDecider.Decide(fresh?.Journey, retry, rules).Rejection, []);
             }
             if (await LandedAsync(journeyId, commit, ct) is { } landed) return new EngineResult(landed, null, decision.Events);
-            throw ex as ConcurrencyConflictException ?? new ConcurrencyConflictException(ex);
+            throw new ConcurrencyConflictException(ex) { ClaimWritten = claim is not null && writes == IndexWrites.Ahead };
         }
         var stored = new StoredJourney(after, written.State, requestHash ?? before?.RequestHash, commit.CommitId, recorded, now);
         var claimed = notifications.Select((n, i) => new ClaimedNotification(n, written.Notifications[i])).ToArray();

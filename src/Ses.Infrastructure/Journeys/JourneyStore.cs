@@ -18,7 +18,11 @@ public sealed record StoredJourney(
 public sealed record HistoryEntry(int Version, string Kind, DateTimeOffset At, JourneyEvent Event);
 
 /// <summary>Another writer changed the journey first; the caller decides again on the fresh state.</summary>
-public sealed class ConcurrencyConflictException(Exception inner) : Exception("The journey changed concurrently.", inner);
+public sealed class ConcurrencyConflictException(Exception inner) : Exception("The journey changed concurrently.", inner)
+{
+    /// <summary>The attempt's claimed index row was written before the conflict: it is ours, the next attempt goes without it.</summary>
+    public bool ClaimWritten { get; init; }
+}
 
 /// <summary>The commit's eventId was already used (its key row exists): the caller judges the earlier use.</summary>
 public sealed class EventIdUsedException(Exception inner) : Exception("The eventId was already used.", inner);

@@ -77,12 +77,12 @@ public sealed class GroupCommit
                 foreach (var s in batch) s.Done.TrySetResult();
                 return;
             }
-            catch (TableTransactionFailedException ex) when (batch.Count > 1 && ex.FailedTransactionActionIndex is { } index)
+            catch (TableTransactionFailedException ex) when (ex.FailedTransactionActionIndex is { } index)
             {
                 // Fail only the submission that owns the failed action; the rest go again without it.
                 var offset = 0;
                 var culprit = batch.First(s => (offset += s.Actions.Count) > index);
-                culprit.Done.TrySetException(ex);
+                culprit.Done.TrySetException(new SubmissionFailedException(ex.Status, index - (offset - culprit.Actions.Count), ex));
                 batch.Remove(culprit);
             }
             catch (Exception ex)
@@ -92,4 +92,11 @@ public sealed class GroupCommit
             }
         }
     }
+}
+
+/// <summary>One of a submission's actions failed (<see cref="ActionIndex"/>, counted in that submission): none of them was written.</summary>
+public sealed class SubmissionFailedException(int status, int actionIndex, Exception inner)
+    : RequestFailedException(status, $"Action {actionIndex} of the submission failed with {status}.", null, inner)
+{
+    public int ActionIndex { get; } = actionIndex;
 }

@@ -31,6 +31,9 @@ public sealed class DispatchFaultTests : IAsyncLifetime
         await Referrals.EventAsync(staff, id, new { type = "initial-assessment-held", occurredOn = "2026-03-03", recommendation = "main" });
         await Referrals.EventAsync(staff, id, new { type = "started", startOn = "2026-03-04" });
         await Referrals.EventAsync(staff, id, new { type = "isp-agreed", occurredOn = "2026-03-05", reviewIntervalWeeks = 52 });
+        // The wake-ups of the deadlines met meanwhile move on to the next step (in 2027): the back-out's deadline is then the
+        // journey's earliest, and its wake-up is written ahead of the commit, the window this test races.
+        Assert.Equal(0, await other.Service<TimerDispatcher>().RunDueAsync());
         DispatchPass? raced = null;
         writer.Service<JourneyEngine>().BeforeCommit = async journeyId =>
         {

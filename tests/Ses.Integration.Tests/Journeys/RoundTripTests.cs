@@ -6,17 +6,18 @@ using Xunit.Abstractions;
 namespace Ses.Integration.Tests.Journeys;
 
 /// <summary>
-/// Storage round trips per operation, counted on the storage clients (machine-independent). An event is a read and one
-/// transaction; the referral and the fired deadline are printed as the baseline issue 9 cuts down.
+/// Storage round trips per operation, counted on the storage clients (machine-independent), against issue 9's budgets: a
+/// referral at most 3 (its data key, its write-ahead transaction in the index, its commit), an event at most 2 (a read and
+/// one transaction), a fired deadline with its email at most 5, the clock move's own queries included.
 /// </summary>
 public sealed class RoundTripTests(ITestOutputHelper output) : SendGridAppTest
 {
     [Fact]
-    public async Task An_event_costs_two_storage_round_trips_a_read_and_one_transaction()
+    public async Task Referrals_events_and_fired_deadlines_keep_to_their_storage_round_trip_budgets()
     {
         var counter = App.Service<StorageClients>().RoundTrips;
         var staff = App.Client(SesApp.ProviderAKey);
-        const int journeys = 20;
+        const int journeys = 40;
         var ids = Enumerable.Range(0, journeys).Select(_ => Referrals.NewId()).ToArray();
         await Referrals.CreateAsync(App.Client(SesApp.ReferralKey), Referrals.Body(Referrals.NewId())); // tables created
 
@@ -34,7 +35,9 @@ public sealed class RoundTripTests(ITestOutputHelper output) : SendGridAppTest
         var fired = (counter.Count - before) / (double)(journeys + 1);
 
         output.WriteLine($"storage round trips: referral {referral:F1}, event {evt:F1}, fired deadline with its email {fired:F1} (clock move included)");
-        Assert.Equal(2.0, evt);
+        Assert.InRange(referral, 1, 3.0);
+        Assert.InRange(evt, 1, 2.0);
+        Assert.InRange(fired, 1, 5.0);
         Assert.Equal(journeys + 1, SendGrid.Accepted.Count);
     }
 }
