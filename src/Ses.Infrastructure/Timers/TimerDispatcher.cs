@@ -22,6 +22,11 @@ public sealed class DispatcherOptions
     public TimeSpan BehindRecheck { get; set; } = TimeSpan.FromMilliseconds(500);
     /// <summary>How long a timer whose journey failed is parked before it is tried again.</summary>
     public TimeSpan BrokenRetry { get; set; } = TimeSpan.FromMinutes(10);
+    /// <summary>
+    /// Fault tests only: after firing a journey's steps, stop before moving its wake-up and writing its emails' pointers,
+    /// so a test can kill the process in that window. Never set in production.
+    /// </summary>
+    public bool HoldAfterCommit { get; set; }
 }
 
 /// <summary>What one pass did: timers fired, timers other hosts (or commits in flight) still hold, journeys that failed.</summary>
@@ -163,6 +168,11 @@ public sealed class TimerDispatcher(
                 fired++;
                 claimed.AddRange(result.Claimed);
                 stored = result.Journey;
+            }
+            if (options.HoldAfterCommit && fired > 0)
+            {
+                log.LogWarning("Holding journey {JourneyId} after its commit (Dispatcher:HoldAfterCommit).", wake.JourneyId);
+                await Task.Delay(Timeout.Infinite, ct);
             }
             await MoveAsync(wake, stored, claimed, now, ct);
             if (claimed.Count > 0) sender.Deliver(claimed, stored!.Journey.Version);

@@ -131,6 +131,53 @@ public sealed class ProcessFaultTests(ITestOutputHelper output) : IAsyncLifetime
         }
     }
 
+    [Fact] // issue 9: the index rows a firing writes after its commit (the wake-up's move, its emails' pointers)
+    public async Task A_host_killed_between_a_deadline_commit_and_its_index_writes_loses_nothing_the_next_host_repairs_them()
+    {
+        const int journeys = 40;
+        var prefix = SesApp.NewPrefix();
+        var settings = HostSettings();
+        settings["Dispatcher:HoldAfterCommit"] = "true";
+        var writer = await AppProcess.StartAsync(Azurite.ConnectionString, prefix, settings);
+        AppProcess? next = null;
+        try
+        {
+            var ids = await SeedAsync(writer, journeys); // every chase is due: the writer fires them and holds after each commit
+            // The writer's dispatch workers (Dispatcher:Parallelism, 4) each hold the first journey they fire after its commit.
+            await WaitForAsync(() => writer.Output.Split('\n').Count(l => l.Contains("Holding journey")) >= 2, TimeSpan.FromSeconds(60), () => writer.Output);
+            writer.Kill();
+            var held = writer.Output.Split('\n').Count(l => l.Contains("Holding journey"));
+            var store = Store(prefix);
+            var committedUnsent = 0;
+            foreach (var id in ids)
+            {
+                if ((await store.NotificationsAsync(id)).Any(n => n.Template == "ucpr1-chase" && n.Status == NotificationStatus.Sending)) committedUnsent++;
+            }
+            Assert.True(committedUnsent >= 1, "the writer must have died with a committed email and no pointer for it");
+            Assert.Empty(_sendGrid.Accepted);
+
+            settings["Dispatcher:HoldAfterCommit"] = "false";
+            next = await AppProcess.StartAsync(Azurite.ConnectionString, prefix, settings);
+            await WaitForAsync(() => Distinct >= journeys, TimeSpan.FromSeconds(90), () => $"{Distinct} of {journeys} emails");
+            await WaitForAsync(async () => (await CountAsync(prefix, ids)).NotSent == 0, TimeSpan.FromSeconds(30), () => "marks");
+            var (lost, firedTwice, duplicated, notSent) = await CountAsync(prefix, ids);
+            output.WriteLine($"{journeys} chases, writer SIGKILLed holding {held} journeys after their commits ({committedUnsent} emails committed, " +
+                $"no pointer): lost {lost}, fired twice {firedTwice}, emails duplicated {duplicated}, not marked sent {notSent}");
+            Assert.Equal((0, 0, 0), (lost, firedTwice, duplicated));
+            // Every journey's wake-up moved on to its next step (the first meeting's reminder), none left at the chase.
+            var index = StoreOutsideTheApp.Clients(prefix).Index;
+            var wakes = await index.QueryAsync<Azure.Data.Tables.TableEntity>($"PartitionKey eq 'j' and RowKey ge 'w|' and RowKey lt 'w}}'").ToListAsync();
+            Assert.Equal(journeys, wakes.Count);
+            Assert.All(wakes, w => Assert.True(w.GetDateTimeOffset("FireAt") > AfterChase, $"{w.RowKey} was not moved"));
+        }
+        finally
+        {
+            writer.Kill();
+            if (next is not null) await next.DisposeAsync();
+            await writer.DisposeAsync();
+        }
+    }
+
     [Fact]
     public async Task SendGrid_down_past_the_old_retries_then_hanging_then_back_delivers_every_email_once_and_fires_every_timer_meanwhile()
     {

@@ -8,6 +8,9 @@ namespace Ses.Integration.Tests.Infrastructure;
 /// <summary>A journey store on a prefix that app processes wrote, with the same key ring (ADR 005), to read what they stored.</summary>
 public static class StoreOutsideTheApp
 {
+    public static StorageClients Clients(string prefix) =>
+        new(new StorageOptions { ConnectionString = Azurite.ConnectionString, Prefix = prefix });
+
     public static JourneyStore For(string prefix)
     {
         var services = new ServiceCollection()
