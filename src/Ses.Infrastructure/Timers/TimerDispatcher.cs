@@ -65,16 +65,17 @@ public sealed class TimerDispatcher(
         int fired = 0, waiting = 0, broken = 0;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var lanes = Enumerable.Range(0, Math.Max(1, options.Parallelism))
-            .Select(_ => Channel.CreateBounded<Func<Task<Fate>>>(new BoundedChannelOptions(64) { SingleReader = true, SingleWriter = true })).ToArray();
+            .Select(_ => Channel.CreateBounded<Func<Task<(Fate Fate, int Steps)>>>(new BoundedChannelOptions(64) { SingleReader = true, SingleWriter = true })).ToArray();
         var workers = lanes.Select(lane => Task.Run(async () =>
         {
             try
             {
                 await foreach (var work in lane.Reader.ReadAllAsync(stop.Token))
                 {
-                    switch (await work())
+                    var (fate, steps) = await work();
+                    switch (fate)
                     {
-                        case Fate.Fired: Interlocked.Increment(ref fired); break;
+                        case Fate.Fired: Interlocked.Add(ref fired, steps); break;
                         case Fate.Waiting: Interlocked.Increment(ref waiting); break;
                         case Fate.Broken: Interlocked.Increment(ref broken); break;
                     }
@@ -86,7 +87,7 @@ public sealed class TimerDispatcher(
                 throw;
             }
         }, CancellationToken.None)).ToArray();
-        Task Send(string journeyId, Func<Task<Fate>> work) =>
+        Task Send(string journeyId, Func<Task<(Fate, int)>> work) =>
             lanes[(uint)StringComparer.Ordinal.GetHashCode(journeyId) % lanes.Length].Writer.WriteAsync(work, stop.Token).AsTask();
         try
         {
@@ -113,7 +114,7 @@ public sealed class TimerDispatcher(
             await foreach (var timer in timers.DueAsync(now, stop.Token))
             {
                 if (timer.Broken && !Leases.IsFree(timer.Row, real.Now)) continue;
-                await Send(timer.JourneyId, () => FireAsync(timer, stop.Token));
+                await Send(timer.JourneyId, async () => (await FireAsync(timer, stop.Token), 1));
             }
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested && !ct.IsCancellationRequested)
@@ -134,7 +135,7 @@ public sealed class TimerDispatcher(
     /// Fires every due step of a claimed wake-up's journey, then moves the wake-up to the journey's next step (or removes it)
     /// and writes the pointers of the emails committed on the way, in one transaction, and hands those emails to the sender.
     /// </summary>
-    private async Task<Fate> WakeAsync(WakeUp wake, CancellationToken ct)
+    private async Task<(Fate, int Steps)> WakeAsync(WakeUp wake, CancellationToken ct)
     {
         var realNow = real.Now;
         try
@@ -145,7 +146,7 @@ public sealed class TimerDispatcher(
             if ((stored?.Journey.Version ?? 0) < required)
             {
                 await wakeUps.DeferAsync(wake, real.Now + options.BehindRecheck, host.Id, null, CancellationToken.None);
-                return Fate.Waiting;
+                return (Fate.Waiting, 0);
             }
             var fired = 0;
             var claimed = new List<ClaimedNotification>();
@@ -176,14 +177,14 @@ public sealed class TimerDispatcher(
             }
             await MoveAsync(wake, stored, claimed, now, ct);
             if (claimed.Count > 0) sender.Deliver(claimed, stored!.Journey.Version);
-            return fired > 0 ? Fate.Fired : Fate.NothingToDo;
+            return (fired > 0 ? Fate.Fired : Fate.NothingToDo, fired);
         }
         catch (Exception ex) when (!StorageFailures.IsUnreachable(ex, ct) && ex is not OperationCanceledException)
         {
             log.LogError("Journey {JourneyId} failed while waking: {Error}. Its wake-up is parked for {Retry}.",
                 wake.JourneyId, ex.GetType().Name, options.BrokenRetry);
             await wakeUps.DeferAsync(wake, real.Now + options.BrokenRetry, TimerIndex.BrokenOwner, ex.GetType().Name, CancellationToken.None);
-            return Fate.Broken;
+            return (Fate.Broken, 0);
         }
     }
 
