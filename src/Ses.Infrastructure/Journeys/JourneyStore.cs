@@ -30,11 +30,20 @@ public sealed class JourneyStore(StorageClients storage, JourneyKeyStore keys)
 {
     private TableClient Table => storage.Journeys;
 
-    /// <summary>The journey's state: its own row, or else (404) the legacy <c>state</c> row written before ADR 007.</summary>
+    /// <summary>
+    /// The journey's state: its own row, or else (404) the legacy <c>state</c> row written before ADR 007. When neither
+    /// exists, its own row is read once more: a commit may have moved the legacy row between the two reads (a journey
+    /// that does not exist costs three reads; one that does, one, or two while its state row is legacy).
+    /// </summary>
     public async Task<StoredJourney?> GetAsync(string journeyId, CancellationToken ct = default)
     {
         var (entity, legacy) = await GetRowAsync(journeyId, JourneyRows.StateKey(journeyId), JourneyRows.LegacyStateKey, ct);
-        if (entity is null) return null;
+        if (entity is null)
+        {
+            var moved = await Table.GetEntityIfExistsAsync<TableEntity>(journeyId, JourneyRows.StateKey(journeyId), cancellationToken: ct);
+            if (!moved.HasValue) return null;
+            entity = moved.Value!;
+        }
         var journey = await OpenAsync(journeyId, JourneyRows.ReadStateJson(entity), c => JourneyRows.ReadState(entity, c), ct);
         return new StoredJourney(journey, entity.ETag, entity.GetString("RequestHash"), entity.GetString("CommitId"))
         {
@@ -85,8 +94,10 @@ public sealed class JourneyStore(StorageClients storage, JourneyKeyStore keys)
         if (before is null) actions.Add(new(TableTransactionActionType.Add, state));
         else if (before.LegacyState)
         {
-            actions.Add(new(TableTransactionActionType.Delete, new TableEntity(after.JourneyId, JourneyRows.LegacyStateKey), before.ETag));
+            // The add first: should a reader ever see the transaction half done, it finds the state under one key or both,
+            // never under neither.
             actions.Add(new(TableTransactionActionType.Add, state));
+            actions.Add(new(TableTransactionActionType.Delete, new TableEntity(after.JourneyId, JourneyRows.LegacyStateKey), before.ETag));
         }
         else actions.Add(new(TableTransactionActionType.UpdateReplace, state, before.ETag));
         var keyIndex = -1;
