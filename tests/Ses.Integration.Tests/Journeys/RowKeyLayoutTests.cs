@@ -263,3 +263,66 @@ public static class LegacyLayout
         }
     }
 }
+
+/// <summary>ADR 007: an email stored under its legacy key is sent, failed, alerted and resent where it lives, under the same ID.</summary>
+public sealed class RowKeyLayoutSendGridTests : IAsyncLifetime
+{
+    private FakeSendGrid _sendGrid = null!;
+    private SesApp _app = null!;
+
+    public async Task InitializeAsync()
+    {
+        _sendGrid = await FakeSendGrid.StartAsync();
+        _app = new SesApp(new DateTimeOffset(2026, 3, 2, 8, 0, 0, TimeSpan.Zero), _sendGrid.BaseUrl,
+            new Dictionary<string, string?> { ["Outbox:RetryHorizon"] = "00:00:01.500", ["Outbox:ClockMoveWait"] = "00:00:05" });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _app.DisposeAsync();
+        await _sendGrid.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_legacy_notification_fails_is_resent_and_delivered_once_under_its_id_in_its_own_row()
+    {
+        var id = Referrals.NewId();
+        await Referrals.CreateAsync(_app.Client(SesApp.ReferralKey), Referrals.Body(id));
+        _sendGrid.FailAll(500);
+        await _app.AdvanceAsync("P5D");
+        await _app.Service<OutboxSender>().DrainAsync(TimeSpan.FromSeconds(10));
+        var storage = _app.Service<StorageClients>();
+        await LegacyLayout.RewriteAsync(storage, id);
+
+        var ops = _app.Client(SesApp.OperatorKey);
+        var listed = (await Referrals.GetAsync(ops, $"/api/journeys/{id}/notifications")).EnumerateArray().ToArray();
+        var chase = Assert.Single(listed, n => n.GetProperty("template").GetString() == "ucpr1-chase");
+        var chaseId = chase.GetProperty("notificationId").GetString()!;
+        Assert.Equal("failed", chase.GetProperty("status").GetString());
+        var (_, chaseKey) = Notification.Split(chaseId);
+        Assert.Contains(await RowKeyLayoutTests.RowsAsync(storage.Journeys, id), r => r.RowKey == chaseKey); // legacy: no suffix
+
+        // Resent while _sendGrid still fails: it fails again in its legacy row, with a second alert in a new one.
+        Assert.Equal(HttpStatusCode.Accepted, (await ops.PostAsync($"/api/journeys/{id}/notifications/{chaseId}/resend", null)).StatusCode);
+        await _app.Service<OutboxSender>().DrainAsync(TimeSpan.FromSeconds(10));
+        var store = _app.Service<JourneyStore>();
+        Assert.Equal(NotificationStatus.Failed, Assert.Single(await store.NotificationsAsync(id), n => n.NotificationId == chaseId).Status);
+
+        _sendGrid.Recover();
+        Assert.Equal(HttpStatusCode.Accepted, (await ops.PostAsync($"/api/journeys/{id}/notifications/{chaseId}/resend", null)).StatusCode);
+        Assert.True(await _app.Service<OutboxSender>().DrainAsync(TimeSpan.FromSeconds(10)));
+
+        var sent = Assert.Single(_sendGrid.For(chaseId)); // the idempotency key is the ID, with no row key suffix
+        Assert.DoesNotContain("~", sent.NotificationId);
+        var emails = await store.NotificationsAsync(id);
+        var resent = Assert.Single(emails, n => n.NotificationId == chaseId);
+        Assert.Equal(NotificationStatus.Sent, resent.Status);
+        Assert.Equal(2, resent.Resends);
+        Assert.Equal(2, emails.Count(n => n.Template == Notification.AlertTemplate));
+        var keys = (await RowKeyLayoutTests.RowsAsync(storage.Journeys, id)).Select(r => r.RowKey).ToArray();
+        Assert.Contains(chaseKey, keys);
+        Assert.DoesNotContain($"{chaseKey}~{id}", keys); // updated where it lives, never copied
+        Assert.Contains($"{chaseKey}-alert1~{id}", keys);
+        Assert.Contains($"{chaseKey}-alert0", keys);
+    }
+}
