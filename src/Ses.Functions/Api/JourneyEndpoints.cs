@@ -38,7 +38,7 @@ public static class JourneyEndpoints
         int? pageSize, string? continuationToken, CancellationToken ct)
     {
         var caller = Caller.From(context.User);
-        var clauses = new List<string> { TableClient.CreateQueryFilter($"RowKey eq {JourneyRows.StateKey}") };
+        var clauses = new List<string> { JourneyRows.StateFilter };
         if (phase is not null)
         {
             if (!Kebab.TryParse<Phase>(phase, out _)) return Problems.Validation("phase", $"phase is one of {string.Join(", ", Enum.GetValues<Phase>().Select(p => Kebab.Of(p)))}.");

@@ -12,34 +12,65 @@ namespace Ses.Infrastructure.Journeys;
 /// in Storage Explorer: phase, next deadline, referral ID. The claimant's personal data inside the JSON columns is sealed
 /// field by field with the journey's data key (<see cref="JourneyCipher"/>, ADR 005); rows written before that hold plain
 /// JSON and still load.
+/// <para>
+/// Every row key ends with <c>~{journeyId}</c> (ADR 007): row keys repeated in every partition make Azurite's point reads
+/// and writes slow down with the number of journeys. A journey ID is letters, digits and hyphens (at most 64), so the
+/// suffix never holds '~' twice and keeps keys far below the 1 KiB limit; '~' sorts after every character of the legacy
+/// keys' tails, so a prefix range (<c>h-</c> to <c>h.</c>) still selects history in version order, legacy rows (written
+/// before, with no suffix, still read) and new rows alike: a legacy row and a new row never share a version.
+/// </para>
 /// </summary>
 public static class JourneyRows
 {
-    public const string StateKey = "state";
+    /// <summary>The state row's key before ADR 007, the same in every partition: still read, replaced by the next commit.</summary>
+    public const string LegacyStateKey = "state";
     public const string HistoryPrefix = "h-";
     public const string NotificationPrefix = "n-";
     public const string EventKeyPrefix = "k-";
     /// <summary>The state row's <c>WakeAt</c> when no timer step is pending (the journey needs no wake-up).</summary>
     public static readonly DateTimeOffset NoWakeUp = new(9999, 12, 31, 0, 0, 0, TimeSpan.Zero);
+    /// <summary>Marks a new state row whose journey still holds rows written before ADR 007 (legacy eventId key rows above all).</summary>
+    public const string LegacyRowsColumn = "LegacyRows";
+    private const char Separator = '~';
     private const int ChunkChars = 30_000; // a string property holds at most 64 KiB (32K UTF-16 characters)
 
-    public static string HistoryKey(int version, int index) => $"{HistoryPrefix}{version:D8}-{index:D3}";
+    /// <summary>A row key made unique across partitions: the legacy key, then <c>~</c> and the journey ID.</summary>
+    public static string Own(string legacyKey, string journeyId) => $"{legacyKey}{Separator}{journeyId}";
+
+    public static string StateKey(string journeyId) => Own(LegacyStateKey, journeyId);
+
+    /// <summary>
+    /// An OData filter (parenthesised, to join with <c>and</c>) matching every journey's state row in either form: the legacy
+    /// <c>state</c> and <c>state~{journeyId}</c> (every key from <c>state~</c> up to <c>statf</c> starts with <c>state~</c>,
+    /// or with a character after '~' that no key holds).
+    /// </summary>
+    public static string StateFilter { get; } = TableClient.CreateQueryFilter(
+        $"(RowKey eq {LegacyStateKey} or (RowKey ge {LegacyStateKey + Separator} and RowKey lt {"statf"}))");
+
+    public static string HistoryKey(string journeyId, int version, int index) => Own($"{HistoryPrefix}{version:D8}-{index:D3}", journeyId);
+
+    /// <summary>
+    /// The notification's key inside its ID (<c>{journeyId}.n-{version}-{index}</c>), which is also its legacy row key; the
+    /// row is stored under <see cref="Own"/> of it (<see cref="Outbox.Notification.ToEntity"/>).
+    /// </summary>
     public static string NotificationKey(int version, int index) => $"{NotificationPrefix}{version:D8}-{index:D3}";
 
     /// <summary>
-    /// The row key of an eventId's key row: a hash, because a client's eventId may hold any characters (row keys may not
-    /// hold '/', '#', '?' or control characters); the exact eventId is kept in the row and compared on read.
+    /// The row key of an eventId's key row before ADR 007: a hash, because a client's eventId may hold any characters (row
+    /// keys may not hold '/', '#', '?' or control characters); the exact eventId is kept in the row and compared on read.
     /// </summary>
-    public static string EventKey(string eventId) =>
+    public static string LegacyEventKey(string eventId) =>
         EventKeyPrefix + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(eventId)));
 
+    public static string EventKey(string journeyId, string eventId) => Own(LegacyEventKey(eventId), journeyId);
+
     public static TableEntity EventKeyRow(string journeyId, string eventId, string fingerprint, int version, DateTimeOffset at) =>
-        new(journeyId, EventKey(eventId)) { ["EventId"] = eventId, ["Fingerprint"] = fingerprint, ["Version"] = version, ["At"] = at };
+        new(journeyId, EventKey(journeyId, eventId)) { ["EventId"] = eventId, ["Fingerprint"] = fingerprint, ["Version"] = version, ["At"] = at };
 
     public static TableEntity State(Journey journey, string? requestHash, DateTimeOffset at, JourneyCipher cipher)
     {
         var next = journey.NextDeadline;
-        var entity = new TableEntity(journey.JourneyId, StateKey)
+        var entity = new TableEntity(journey.JourneyId, StateKey(journey.JourneyId))
         {
             ["ReferralId"] = journey.ReferralId,
             ["Provider"] = journey.Referral.Provider,
@@ -73,7 +104,7 @@ public static class JourneyRows
     }
 
     public static TableEntity History(string journeyId, int version, int index, JourneyEvent e, DateTimeOffset at, JourneyCipher cipher) =>
-        new(journeyId, HistoryKey(version, index))
+        new(journeyId, HistoryKey(journeyId, version, index))
         {
             ["Version"] = version,
             ["Kind"] = Describe(e),

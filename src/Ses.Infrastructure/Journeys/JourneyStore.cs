@@ -13,7 +13,14 @@ namespace Ses.Infrastructure.Journeys;
 /// when none is needed, null for a state row written before wake-ups (its timers are stored one row per step).
 /// </param>
 public sealed record StoredJourney(
-    Journey Journey, ETag ETag, string? RequestHash, string? CommitId = null, DateTimeOffset? WakeAt = null, DateTimeOffset? UpdatedAt = null);
+    Journey Journey, ETag ETag, string? RequestHash, string? CommitId = null, DateTimeOffset? WakeAt = null, DateTimeOffset? UpdatedAt = null)
+{
+    /// <summary>The state came from the legacy <c>state</c> row (ADR 007): the next commit moves it to its own key.</summary>
+    public bool LegacyState { get; init; }
+
+    /// <summary>The journey holds rows written before ADR 007, whose eventId key rows a commit must also look for.</summary>
+    public bool LegacyRows { get; init; }
+}
 
 public sealed record HistoryEntry(int Version, string Kind, DateTimeOffset At, JourneyEvent Event);
 
@@ -32,27 +39,59 @@ public sealed class JourneyStore(StorageClients storage, JourneyKeyStore keys)
 {
     private TableClient Table => storage.Journeys;
 
+    /// <summary>
+    /// The journey's state: its own row, or else (404) the legacy <c>state</c> row written before ADR 007. When neither
+    /// exists, its own row is read once more: a commit may have moved the legacy row between the two reads (a journey
+    /// that does not exist costs three reads; one that does, one, or two while its state row is legacy).
+    /// </summary>
     public async Task<StoredJourney?> GetAsync(string journeyId, CancellationToken ct = default)
     {
-        var response = await Table.GetEntityIfExistsAsync<TableEntity>(journeyId, JourneyRows.StateKey, cancellationToken: ct);
-        if (!response.HasValue) return null;
-        var entity = response.Value!;
+        var (entity, legacy) = await GetRowAsync(journeyId, JourneyRows.StateKey(journeyId), JourneyRows.LegacyStateKey, ct);
+        if (entity is null)
+        {
+            var moved = await Table.GetEntityIfExistsAsync<TableEntity>(journeyId, JourneyRows.StateKey(journeyId), cancellationToken: ct);
+            if (!moved.HasValue) return null;
+            entity = moved.Value!;
+        }
         var journey = await OpenAsync(journeyId, JourneyRows.ReadStateJson(entity), c => JourneyRows.ReadState(entity, c), ct);
         return new StoredJourney(journey, entity.ETag, entity.GetString("RequestHash"), entity.GetString("CommitId"),
-            entity.GetDateTimeOffset("WakeAt"), entity.GetDateTimeOffset("UpdatedAt"));
+            entity.GetDateTimeOffset("WakeAt"), entity.GetDateTimeOffset("UpdatedAt"))
+        {
+            LegacyState = legacy,
+            LegacyRows = legacy || entity.GetBoolean(JourneyRows.LegacyRowsColumn) == true,
+        };
     }
 
-    /// <summary>The fingerprint of the event recorded under <paramref name="eventId"/>, compared exactly; null when unused.</summary>
+    /// <summary>
+    /// The fingerprint of the event recorded under <paramref name="eventId"/>, compared exactly; null when unused. Looks
+    /// for the key row under its own key, then under the legacy one.
+    /// </summary>
     public async Task<string?> EventKeyAsync(string journeyId, string eventId, CancellationToken ct = default)
     {
-        var response = await Table.GetEntityIfExistsAsync<TableEntity>(journeyId, JourneyRows.EventKey(eventId), cancellationToken: ct);
-        return response.HasValue && response.Value!.GetString("EventId") == eventId ? response.Value.GetString("Fingerprint") : null;
+        var (row, _) = await GetRowAsync(journeyId, JourneyRows.EventKey(journeyId, eventId), JourneyRows.LegacyEventKey(eventId), ct);
+        return row is not null && row.GetString("EventId") == eventId ? row.GetString("Fingerprint") : null;
+    }
+
+    /// <summary>A row under its own key, or under its legacy key when that is a 404 (ADR 007); null when neither exists.</summary>
+    private async Task<(TableEntity? Row, bool Legacy)> GetRowAsync(string journeyId, string rowKey, string legacyKey, CancellationToken ct)
+    {
+        var response = await Table.GetEntityIfExistsAsync<TableEntity>(journeyId, rowKey, cancellationToken: ct);
+        if (response.HasValue) return (response.Value, false);
+        response = await Table.GetEntityIfExistsAsync<TableEntity>(journeyId, legacyKey, cancellationToken: ct);
+        return response.HasValue ? (response.Value, true) : (null, false);
     }
 
     /// <summary>
     /// Commits the new state, its history rows, its outbox rows and the eventId's key row as one entity group transaction:
     /// either all are written or none. A new journey is an insert (a second insert conflicts); an existing one is replaced
     /// only if its ETag is unchanged; a used eventId makes the key row's insert, and so the whole commit, fail.
+    /// <para>
+    /// ADR 007: a legacy <c>state</c> row is deleted on its ETag and the state added under its own key, in the same
+    /// transaction, so the move keeps optimistic concurrency; the new row then says the journey has legacy rows. In such a
+    /// journey an eventId may have been recorded under its legacy key, which the insert of the new key cannot collide
+    /// with: that key is read first (one more round trip, for these journeys only). No code writes legacy keys any more,
+    /// so a key row absent at that read stays absent.
+    /// </para>
     /// </summary>
     /// <returns>The state row's new ETag, and each notification row's, in order.</returns>
     public async Task<(ETag State, IReadOnlyList<ETag> Notifications)> CommitAsync(StoredJourney? before, Journey after, Commit commit, CancellationToken ct = default)
@@ -62,15 +101,24 @@ public sealed class JourneyStore(StorageClients storage, JourneyKeyStore keys)
         var state = JourneyRows.State(after, commit.RequestHash ?? before?.RequestHash, commit.At, cipher);
         state["CommitId"] = commit.CommitId;
         state["WakeAt"] = commit.WakeAt;
-        var actions = new List<TableTransactionAction>
+        if (before is { LegacyRows: true }) state[JourneyRows.LegacyRowsColumn] = true;
+        var actions = new List<TableTransactionAction>();
+        if (before is null) actions.Add(new(TableTransactionActionType.Add, state));
+        else if (before.LegacyState)
         {
-            before is null
-                ? new(TableTransactionActionType.Add, state)
-                : new(TableTransactionActionType.UpdateReplace, state, before.ETag),
-        };
+            // The add first: should a reader ever see the transaction half done, it finds the state under one key or both,
+            // never under neither.
+            actions.Add(new(TableTransactionActionType.Add, state));
+            actions.Add(new(TableTransactionActionType.Delete, new TableEntity(after.JourneyId, JourneyRows.LegacyStateKey), before.ETag));
+        }
+        else actions.Add(new(TableTransactionActionType.UpdateReplace, state, before.ETag));
         var keyIndex = -1;
         if (commit.EventId is { } eventId)
         {
+            if (before is { LegacyRows: true } && await LegacyEventKeyUsedAsync(after.JourneyId, eventId, ct))
+            {
+                throw new EventIdUsedException(new InvalidOperationException("The eventId's legacy key row exists (ADR 007)."));
+            }
             keyIndex = actions.Count;
             actions.Add(new(TableTransactionActionType.Add, JourneyRows.EventKeyRow(after.JourneyId, eventId, commit.Fingerprint!, after.Version, commit.At)));
         }
@@ -88,24 +136,32 @@ public sealed class JourneyStore(StorageClients storage, JourneyKeyStore keys)
         {
             throw new EventIdUsedException(ex);
         }
-        catch (RequestFailedException ex) when (ex.Status is 409 or 412)
+        catch (RequestFailedException ex) when (ex.Status is 409 or 412 || (ex.Status is 404 && before is { LegacyState: true }))
         {
-            throw new ConcurrencyConflictException(ex);
+            throw new ConcurrencyConflictException(ex); // a 404: another writer moved the legacy state row first
         }
     }
 
     /// <summary>Records the journey's earliest wake-up without a decision (a wake-up that found nothing due moved on); false on a conflict.</summary>
-    public async Task<bool> SetWakeAtAsync(string journeyId, ETag etag, DateTimeOffset wakeAt, CancellationToken ct = default)
+    public async Task<bool> SetWakeAtAsync(StoredJourney stored, DateTimeOffset wakeAt, CancellationToken ct = default)
     {
+        var id = stored.Journey.JourneyId;
+        var key = stored.LegacyState ? JourneyRows.LegacyStateKey : JourneyRows.StateKey(id);
         try
         {
-            await Table.UpdateEntityAsync(new TableEntity(journeyId, JourneyRows.StateKey) { ["WakeAt"] = wakeAt }, etag, TableUpdateMode.Merge, ct);
+            await Table.UpdateEntityAsync(new TableEntity(id, key) { ["WakeAt"] = wakeAt }, stored.ETag, TableUpdateMode.Merge, ct);
             return true;
         }
         catch (RequestFailedException ex) when (ex.Status is 404 or 412)
         {
             return false;
         }
+    }
+
+    private async Task<bool> LegacyEventKeyUsedAsync(string journeyId, string eventId, CancellationToken ct)
+    {
+        var response = await Table.GetEntityIfExistsAsync<TableEntity>(journeyId, JourneyRows.LegacyEventKey(eventId), cancellationToken: ct);
+        return response.HasValue && response.Value!.GetString("EventId") == eventId;
     }
 
     public async IAsyncEnumerable<HistoryEntry> HistoryAsync(string journeyId, [EnumeratorCancellation] CancellationToken ct = default)
@@ -164,14 +220,17 @@ public sealed class JourneyStore(StorageClients storage, JourneyKeyStore keys)
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {journeyId} and RowKey ge {JourneyRows.NotificationPrefix} and RowKey lt {"n."}");
         var list = new List<Notification>();
         await foreach (var row in Table.QueryAsync<TableEntity>(filter, cancellationToken: ct)) list.Add(Notification.FromEntity(row));
+        // In ID order, as before ADR 007: '~' sorts an alert (n-…-000-alert0~id) before its email (n-…-000~id).
+        list.Sort((a, b) => string.CompareOrdinal(a.NotificationId, b.NotificationId));
         return list;
     }
 
     public async Task<(Notification Notification, ETag ETag)?> GetNotificationAsync(string notificationId, CancellationToken ct = default)
     {
-        var (journeyId, rowKey) = Notification.Split(notificationId);
-        var response = await Table.GetEntityIfExistsAsync<TableEntity>(journeyId, rowKey, cancellationToken: ct);
-        return response.HasValue ? (Notification.FromEntity(response.Value!), response.Value!.ETag) : null;
+        var (journeyId, legacyKey) = Notification.Split(notificationId);
+        if (journeyId.Length == 0) return null;
+        var (row, _) = await GetRowAsync(journeyId, Notification.RowKeyFor(notificationId), legacyKey, ct);
+        return row is null ? null : (Notification.FromEntity(row), row.ETag);
     }
 
     /// <summary>Replaces a notification row if it is unchanged since <paramref name="etag"/>; the new ETag, or null when another host changed it first.</summary>
@@ -204,7 +263,10 @@ public sealed class JourneyStore(StorageClients storage, JourneyKeyStore keys)
         }
     }
 
-    /// <summary>One page of state rows matching an OData filter, with the table's own continuation token.</summary>
+    /// <summary>
+    /// One page of state rows matching an OData filter, with the table's own continuation token. The filter selects state
+    /// rows with <see cref="JourneyRows.StateFilter"/> (both key forms, ADR 007).
+    /// </summary>
     public async Task<(IReadOnlyList<TableEntity> Rows, string? Continuation)> ListAsync(
         string filter, int pageSize, string? continuation, CancellationToken ct = default)
     {
@@ -216,8 +278,7 @@ public sealed class JourneyStore(StorageClients storage, JourneyKeyStore keys)
     /// <summary>Every journey's state, for the statistics (SPEC 7).</summary>
     public async IAsyncEnumerable<Journey> AllAsync([EnumeratorCancellation] CancellationToken ct = default)
     {
-        var filter = TableClient.CreateQueryFilter($"RowKey eq {JourneyRows.StateKey}");
-        await foreach (var row in Table.QueryAsync<TableEntity>(filter, cancellationToken: ct))
+        await foreach (var row in Table.QueryAsync<TableEntity>(JourneyRows.StateFilter, cancellationToken: ct))
         {
             yield return await OpenAsync(row.PartitionKey, JourneyRows.ReadStateJson(row), c => JourneyRows.ReadState(row, c), ct);
         }

@@ -40,21 +40,39 @@ public sealed record Notification(
     /// <summary>The HTML part beside <see cref="Body"/> (plain text); null for emails without a template.</summary>
     public string? HtmlBody { get; init; }
 
+    /// <summary>
+    /// The row key the notification was read from: its own key (<see cref="RowKeyFor"/>), or the legacy one for a row written
+    /// before ADR 007. Null for a notification not stored yet. Updates write where the row lives.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string? StoredRowKey { get; init; }
+
     public const string AlertTemplate = "delivery-failed";
 
     /// <summary>The notification ID doubles as the idempotency key sent with the email.</summary>
     public static string IdFor(string journeyId, string rowKey) => $"{journeyId}.{rowKey}";
 
+    /// <summary>
+    /// The journey ID and the key inside the ID (<c>n-{version}-{index}</c>, the legacy row key); the row's own key is
+    /// <see cref="RowKeyFor"/>.
+    /// </summary>
     public static (string JourneyId, string RowKey) Split(string notificationId)
     {
         var dot = notificationId.LastIndexOf('.');
         return dot <= 0 ? ("", "") : (notificationId[..dot], notificationId[(dot + 1)..]);
     }
 
+    /// <summary>The row key a notification is stored under (ADR 007): the key inside its ID, then <c>~{journeyId}</c>.</summary>
+    public static string RowKeyFor(string notificationId)
+    {
+        var (journeyId, key) = Split(notificationId);
+        return Journeys.JourneyRows.Own(key, journeyId);
+    }
+
     public TableEntity ToEntity()
     {
-        var (journeyId, rowKey) = Split(NotificationId);
-        return new TableEntity(journeyId, rowKey)
+        var (journeyId, _) = Split(NotificationId);
+        return new TableEntity(journeyId, StoredRowKey ?? RowKeyFor(NotificationId))
         {
             ["NotificationId"] = NotificationId,
             ["Template"] = Template,
@@ -90,5 +108,6 @@ public sealed record Notification(
         AlertRaised = e.GetBoolean("AlertRaised") ?? false,
         Resends = e.GetInt32("Resends") ?? 0,
         HtmlBody = e.GetString("Html"),
+        StoredRowKey = e.RowKey,
     };
 }

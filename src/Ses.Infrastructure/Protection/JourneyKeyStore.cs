@@ -14,10 +14,14 @@ namespace Ses.Infrastructure.Protection;
 /// longer be read. Keys are cached per host; a key that fails to open data is re-read once (the journey may have been
 /// purged and referred again through another host). A key row protected by a Data Protection key this host has not
 /// seen yet (another host created it) makes this host read the key ring again, at most every few seconds.
+/// The row key is <c>data-key~{journeyId}</c> (ADR 007: unique across partitions); a legacy <c>data-key</c> row, written
+/// before, is still read when the new one is a 404, and deleted with it.
 /// </summary>
 public sealed class JourneyKeyStore(StorageClients storage, IDataProtectionProvider dataProtection, Func<IDataProtectionProvider>? reread = null)
 {
-    public const string RowKey = "data-key";
+    public const string LegacyRowKey = "data-key";
+
+    public static string RowKey(string journeyId) => $"{LegacyRowKey}~{journeyId}";
     private const string Purpose = "Ses.Journeys.DataKey.v1";
     private static readonly TimeSpan RereadInterval = TimeSpan.FromSeconds(5);
     private IDataProtector _protector = dataProtection.CreateProtector(Purpose);
@@ -30,17 +34,22 @@ public sealed class JourneyKeyStore(StorageClients storage, IDataProtectionProvi
     public async Task<byte[]?> FindAsync(string journeyId, CancellationToken ct = default)
     {
         if (_cache.TryGetValue(journeyId, out var cached)) return cached;
-        var row = await Table.GetEntityIfExistsAsync<TableEntity>(journeyId, RowKey, cancellationToken: ct);
+        var row = await Table.GetEntityIfExistsAsync<TableEntity>(journeyId, RowKey(journeyId), cancellationToken: ct);
+        if (!row.HasValue) row = await Table.GetEntityIfExistsAsync<TableEntity>(journeyId, LegacyRowKey, cancellationToken: ct);
         if (!row.HasValue) return null;
         return _cache[journeyId] = Unprotect(row.Value!);
     }
 
-    /// <summary>The journey's data key, created when it has none. Two hosts creating it at once agree on the first one written.</summary>
+    /// <summary>
+    /// The journey's data key, created when it has none. Two hosts creating it at once agree on the first one written. An
+    /// existing journey's key is looked for first, under both keys: adding the new key row beside a legacy one would give
+    /// the journey a second key.
+    /// </summary>
     public async Task<byte[]> GetOrCreateAsync(string journeyId, bool fresh, CancellationToken ct = default)
     {
-        if (!fresh && _cache.TryGetValue(journeyId, out var cached)) return cached;
+        if (!fresh && await FindAsync(journeyId, ct) is { } found) return found;
         var key = RandomNumberGenerator.GetBytes(32);
-        var entity = new TableEntity(journeyId, RowKey)
+        var entity = new TableEntity(journeyId, RowKey(journeyId))
         {
             ["Key"] = _protector.Protect(key),
             ["CreatedAt"] = DateTimeOffset.UtcNow,
@@ -57,11 +66,12 @@ public sealed class JourneyKeyStore(StorageClients storage, IDataProtectionProvi
         }
     }
 
-    /// <summary>Destroys the journey's data key (crypto-shredding); idempotent.</summary>
+    /// <summary>Destroys the journey's data key (crypto-shredding), under both keys; idempotent.</summary>
     public async Task DeleteAsync(string journeyId, CancellationToken ct = default)
     {
         Forget(journeyId);
-        await Table.DeleteEntityAsync(journeyId, RowKey, ETag.All, ct);
+        await Table.DeleteEntityAsync(journeyId, RowKey(journeyId), ETag.All, ct);
+        await Table.DeleteEntityAsync(journeyId, LegacyRowKey, ETag.All, ct);
     }
 
     public void Forget(string journeyId) => _cache.TryRemove(journeyId, out _);

@@ -207,7 +207,7 @@ public sealed class TimerDispatcher(
                 // meanwhile that brings an earlier step wrote that step's wake-up itself.
                 at = Pending(stored).FirstOrDefault(t => t.FireAt > firedUpTo)?.FireAt;
                 var recorded = at ?? JourneyRows.NoWakeUp;
-                if (stored.WakeAt == recorded || await store.SetWakeAtAsync(wake.JourneyId, stored.ETag, recorded, ct)) break;
+                if (stored.WakeAt == recorded || await store.SetWakeAtAsync(stored, recorded, ct)) break;
                 if (attempt == 5) throw new ConcurrencyConflictException(new InvalidOperationException("The journey kept changing while its wake-up moved."));
                 stored = await store.GetAsync(wake.JourneyId, ct);
                 if (stored is null) break;

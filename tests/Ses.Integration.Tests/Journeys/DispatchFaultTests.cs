@@ -58,7 +58,7 @@ public sealed class DispatchFaultTests : IAsyncLifetime
         var ids = new[] { Referrals.NewId(), Referrals.NewId(), Referrals.NewId() };
         foreach (var id in ids) await Referrals.CreateAsync(app.Client(SesApp.ReferralKey), Referrals.Body(id));
         var table = app.Service<StorageClients>().Journeys;
-        await table.UpdateEntityAsync(new TableEntity(ids[1], JourneyRows.StateKey) { ["State"] = "{ this is not a journey" }, Azure.ETag.All, TableUpdateMode.Merge);
+        await table.UpdateEntityAsync(new TableEntity(ids[1], JourneyRows.StateKey(ids[1])) { ["State"] = "{ this is not a journey" }, Azure.ETag.All, TableUpdateMode.Merge);
 
         var move = await app.AdvanceAsync("P5D");
 

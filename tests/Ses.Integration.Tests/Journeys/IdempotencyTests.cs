@@ -58,7 +58,7 @@ public sealed class IdempotencyTests : IAsyncLifetime
         await Referrals.CreateAsync(_app.Client(SesApp.ReferralKey), Referrals.Body(id));
         var staff = _app.Client(SesApp.ProviderAKey);
         var table = _app.Service<StorageClients>().Journeys;
-        async Task<int> StateSize() => JourneyRows.ReadStateJson((await table.GetEntityAsync<TableEntity>(id, JourneyRows.StateKey)).Value).Length;
+        async Task<int> StateSize() => JourneyRows.ReadStateJson((await table.GetEntityAsync<TableEntity>(id, JourneyRows.StateKey(id))).Value).Length;
 
         for (var i = 0; i < 9; i++) await Referrals.EventAsync(staff, id, new { type = "prap-acknowledged", eventId = $"first-{i}", occurredOn = "2026-03-02" });
         var size = await StateSize(); // version 10: the version's digits do not change below

@@ -40,7 +40,7 @@ public sealed class LongJourneyTests(ITestOutputHelper output) : IAsyncLifetime
         var journey = await Referrals.GetAsync(staff, $"/api/journeys/{id}");
         get.Stop();
         Assert.Equal(Events + 1, journey.GetProperty("version").GetInt32());
-        var row = (await _app.Service<StorageClients>().Journeys.GetEntityAsync<TableEntity>(id, JourneyRows.StateKey)).Value;
+        var row = (await _app.Service<StorageClients>().Journeys.GetEntityAsync<TableEntity>(id, JourneyRows.StateKey(id))).Value;
         var stateChars = JourneyRows.ReadStateJson(row).Length;
         Assert.InRange(stateChars, 1, 8_000); // a few KB, whatever the number of events
 

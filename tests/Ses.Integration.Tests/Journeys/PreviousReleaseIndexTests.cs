@@ -20,7 +20,7 @@ public sealed class PreviousReleaseIndexTests : SendGridAppTest
     private async Task AsPreviousReleaseAsync(string id)
     {
         var storage = App.Service<StorageClients>();
-        var state = (await storage.Journeys.GetEntityAsync<TableEntity>(id, JourneyRows.StateKey)).Value;
+        var state = (await storage.Journeys.GetEntityAsync<TableEntity>(id, JourneyRows.StateKey(id))).Value;
         Assert.True(state.Remove("WakeAt"));
         await storage.Journeys.UpdateEntityAsync(state, state.ETag, TableUpdateMode.Replace);
         await App.Service<WakeUps>().DeleteJourneyAsync(id);

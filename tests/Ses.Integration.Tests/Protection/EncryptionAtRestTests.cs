@@ -42,7 +42,7 @@ public sealed class EncryptionAtRestTests
         var raw = await RawAsync(app);
         foreach (var value in PersonalData) Assert.DoesNotContain(value, raw, StringComparison.OrdinalIgnoreCase);
 
-        var state = (await app.Service<StorageClients>().Journeys.GetEntityAsync<TableEntity>(id, JourneyRows.StateKey)).Value;
+        var state = (await app.Service<StorageClients>().Journeys.GetEntityAsync<TableEntity>(id, JourneyRows.StateKey(id))).Value;
         Assert.Equal(id, state.GetString("ReferralId"));
         Assert.Equal("assessed", state.GetString("Phase"));
         Assert.Equal("start", state.GetString("NextDeadline"));
@@ -77,7 +77,7 @@ public sealed class EncryptionAtRestTests
         var ops = app.Client(SesApp.OperatorKey);
         (await ops.PostAsJsonAsync($"/api/journeys/{id}/terminate", new { reason = "referred in error (13.32)" })).EnsureSuccessStatusCode();
         Assert.Equal(HttpStatusCode.NoContent, (await ops.DeleteAsync($"/api/journeys/{id}")).StatusCode);
-        Assert.False((await storage.Keys.GetEntityIfExistsAsync<TableEntity>(id, JourneyKeyStore.RowKey)).HasValue);
+        Assert.False((await storage.Keys.GetEntityIfExistsAsync<TableEntity>(id, JourneyKeyStore.RowKey(id))).HasValue);
 
         // Restore the backup as it was: the rows are back, their personal data is not.
         foreach (var row in backup) await storage.Journeys.UpsertEntityAsync(row, TableUpdateMode.Replace);
@@ -108,7 +108,7 @@ public sealed class EncryptionAtRestTests
 
         var started = await Referrals.EventAsync(app.Client(SesApp.ProviderAKey), id, new { type = "started", eventId = "s-1", startOn = "2026-03-16" });
         Assert.Equal("on-provision", started.GetProperty("phase").GetString());
-        var state = (await storage.Journeys.GetEntityAsync<TableEntity>(id, JourneyRows.StateKey)).Value;
+        var state = (await storage.Journeys.GetEntityAsync<TableEntity>(id, JourneyRows.StateKey(id))).Value;
         Assert.DoesNotContain("Quernsby", JourneyRows.ReadStateJson(state)); // rewritten sealed
         journey = await Referrals.GetAsync(officer, $"/api/journeys/{id}");
         Assert.Equal("Quernsby", journey.GetProperty("referral").GetProperty("participant").GetProperty("surname").GetString());
