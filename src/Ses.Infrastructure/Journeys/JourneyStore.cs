@@ -138,6 +138,7 @@ public sealed class JourneyStore(StorageClients storage, JourneyKeyStore keys)
         }
         catch (RequestFailedException ex) when (ex.Status is 409 or 412 || (ex.Status is 404 && before is { LegacyState: true }))
         {
+            if (before is null) await keys.DiscardIfLegacyAsync(after.JourneyId, ct); // a referral decided without reading met an old journey
             throw new ConcurrencyConflictException(ex); // a 404: another writer moved the legacy state row first
         }
     }

@@ -66,6 +66,24 @@ public sealed class JourneyKeyStore(StorageClients storage, IDataProtectionProvi
         }
     }
 
+    /// <summary>
+    /// After a referral decided without reading (issue 9) found its journey already there: if that journey's key is of the
+    /// form before ADR 007, the key just created under the new form is not the journey's, and is removed so that reads
+    /// find the real one. A journey whose key has the new form never gets here with a second key (its insert conflicts).
+    /// </summary>
+    public async Task DiscardIfLegacyAsync(string journeyId, CancellationToken ct = default)
+    {
+        if (!(await Table.GetEntityIfExistsAsync<TableEntity>(journeyId, LegacyRowKey, cancellationToken: ct)).HasValue) return;
+        Forget(journeyId);
+        try
+        {
+            await Table.DeleteEntityAsync(journeyId, RowKey(journeyId), ETag.All, ct);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+        }
+    }
+
     /// <summary>Destroys the journey's data key (crypto-shredding), under both keys; idempotent.</summary>
     public async Task DeleteAsync(string journeyId, CancellationToken ct = default)
     {

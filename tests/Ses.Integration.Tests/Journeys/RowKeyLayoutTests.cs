@@ -46,7 +46,7 @@ public sealed class RowKeyLayoutTests
         var notificationId = notification.GetProperty("notificationId").GetString()!;
         Assert.Equal($"{id}.n-00000003-000", notificationId);
         Assert.Contains($"n-00000003-000~{id}", keys);
-        Assert.Contains(notificationId, pointers);
+        // Its pointer (if it is not delivered already: its committing host sends it at once) names it by that ID.
         Assert.All(pointers, p => Assert.DoesNotContain("~", p));
         Assert.False(notification.TryGetProperty("storedRowKey", out _));
     }
@@ -104,6 +104,29 @@ public sealed class RowKeyLayoutTests
         journey = await Referrals.GetAsync(officer, $"/api/journeys/{id}");
         Assert.Equal("on-provision", journey.GetProperty("phase").GetString());
         Assert.Equal("Quernsby", journey.GetProperty("referral").GetProperty("participant").GetProperty("surname").GetString());
+    }
+
+    [Fact] // issue 9: a referral is decided without reading; sent again for a journey whose data key has the legacy form
+    public async Task A_referral_sent_again_for_a_legacy_journey_answers_as_before_and_leaves_it_readable_with_one_key()
+    {
+        var prefix = SesApp.NewPrefix();
+        var id = Referrals.NewId();
+        await using (var writer = new SesApp(Friday, prefix: prefix))
+        {
+            await Referrals.CreateAsync(writer.Client(SesApp.ReferralKey), Referrals.Body(id));
+            await LegacyLayout.RewriteAsync(writer.Service<StorageClients>(), id);
+        }
+        await using var app = new SesApp(Friday, prefix: prefix);
+        var storage = app.Service<StorageClients>();
+
+        await Referrals.CreateAsync(app.Client(SesApp.ReferralKey), Referrals.Body(id), System.Net.HttpStatusCode.OK);
+
+        Assert.Equal(["data-key"], (await RowsAsync(storage.Keys, id)).Select(r => r.RowKey)); // the key made on the way is gone
+        await using var fresh = new SesApp(Friday, prefix: prefix); // nothing cached
+        var journey = await Referrals.GetAsync(fresh.Client(SesApp.OfficerKey), $"/api/journeys/{id}");
+        Assert.Equal("Quernsby", journey.GetProperty("referral").GetProperty("participant").GetProperty("surname").GetString());
+        var again = await Referrals.GetAsync(app.Client(SesApp.OfficerKey), $"/api/journeys/{id}"); // and the host that answered
+        Assert.Equal("Quernsby", again.GetProperty("referral").GetProperty("participant").GetProperty("surname").GetString());
     }
 
     [Fact]
@@ -237,9 +260,11 @@ public sealed class RowKeyLayoutTests
     internal static async Task<List<TableEntity>> RowsAsync(TableClient table, string partition) =>
         await table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {partition}")).ToListAsync();
 
+    /// <summary>The notification IDs of the journey's outbox pointers (issue 9: in the index partition, RowKey <c>o|{notificationId}</c>).</summary>
     private static async Task<string[]> OutboxPointersAsync(StorageClients storage, string id) =>
-        (await storage.Outbox.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"RowKey ge {id + "."} and RowKey lt {id + "/"}")).ToListAsync())
-        .Select(r => r.RowKey).ToArray();
+        (await storage.Index.QueryAsync<TableEntity>(TableClient.CreateQueryFilter(
+            $"PartitionKey eq {OutboxIndex.Partition} and RowKey ge {OutboxIndex.Key(id + ".")} and RowKey lt {OutboxIndex.Key(id + "/")}")).ToListAsync())
+        .Select(r => r.GetString("NotificationId")).ToArray();
 }
 
 /// <summary>Rewrites a journey's rows as the code before ADR 007 wrote them: the same rows under keys without <c>~{journeyId}</c>.</summary>
