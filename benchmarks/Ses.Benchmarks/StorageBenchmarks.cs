@@ -35,7 +35,7 @@ public class StorageBenchmarks
         var rules = JourneyRules.Default;
         var keys = new JourneyKeyStore(storage, new Microsoft.AspNetCore.DataProtection.EphemeralDataProtectionProvider());
         var store = new JourneyStore(storage, keys);
-        _engine = new JourneyEngine(store, new TimerIndex(storage), new OutboxIndex(storage),
+        _engine = new JourneyEngine(store, new JourneyIndex(storage, store, TimeProvider.System), new TimerIndex(storage), new OutboxIndex(storage),
             new EmailComposer(new InboxOptions(), new Dictionary<string, ProviderOptions>()), rules, new ReminderOptions(), TimeProvider.System, RealClock.System);
         Nino.TryParse("JG103759A", out var nino, out _);
         var participant = new Participant("Ms", "Ada", "Example", nino, null, null, null, null, null, true, Benefit.Uc, 0, null, null);

@@ -25,7 +25,7 @@ public sealed class ReminderOptions
 /// hosts: the in-process queue per journey only saves needless conflicts.
 /// </summary>
 public sealed class JourneyEngine(
-    JourneyStore store, TimerIndex timers, OutboxIndex outbox, EmailComposer composer,
+    JourneyStore store, JourneyIndex index, TimerIndex timers, OutboxIndex outbox, EmailComposer composer,
     JourneyRules rules, ReminderOptions reminders, TimeProvider time, RealClock real)
 {
     private const int MaxAttempts = 200;
@@ -103,6 +103,7 @@ public sealed class JourneyEngine(
         try
         {
             await store.CommitAsync(before, after, commit, ct);
+            await index.UpsertAsync(after, now, ct);
         }
         catch (Exception ex) when (ex is ConcurrencyConflictException or EventIdUsedException)
         {

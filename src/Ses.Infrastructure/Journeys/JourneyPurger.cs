@@ -12,7 +12,7 @@ namespace Ses.Infrastructure.Journeys;
 /// run again on a journey that still loads.
 /// </summary>
 public sealed class JourneyPurger(
-    JourneyStore store, TimerIndex timers, OutboxIndex outbox, DocumentStore documents, JourneyKeyStore keys, JourneyRules rules, ReminderOptions reminders)
+    JourneyStore store, JourneyIndex index, TimerIndex timers, OutboxIndex outbox, DocumentStore documents, JourneyKeyStore keys, JourneyRules rules, ReminderOptions reminders)
 {
     public async Task PurgeAsync(StoredJourney stored, CancellationToken ct = default)
     {
@@ -21,6 +21,7 @@ public sealed class JourneyPurger(
         await timers.DeleteAsync(journey.JourneyId, timerRows, ct);
         await outbox.DeleteJourneyAsync(journey.JourneyId, ct);
         await documents.DeleteAllAsync(journey.JourneyId, ct);
+        await index.DeleteAsync(journey, ct); // before the state: a purge that fails after it can still be retried
         await store.PurgePartitionAsync(journey.JourneyId, ct);
         await keys.DeleteAsync(journey.JourneyId, ct);
     }
