@@ -175,16 +175,7 @@ public sealed class JourneyStore(StorageClients storage, JourneyKeyStore keys)
         }
     }
 
-    /// <summary>One page of state rows matching an OData filter, with the table's own continuation token.</summary>
-    public async Task<(IReadOnlyList<TableEntity> Rows, string? Continuation)> ListAsync(
-        string filter, int pageSize, string? continuation, CancellationToken ct = default)
-    {
-        var pages = Table.QueryAsync<TableEntity>(filter, pageSize, cancellationToken: ct).AsPages(continuation, pageSize);
-        await foreach (var page in pages) return (page.Values, page.ContinuationToken);
-        return ([], null);
-    }
-
-    /// <summary>Every journey's state, for the statistics (SPEC 7).</summary>
+    /// <summary>Every journey's state, opened: a scan of the whole table, for rebuilding the listings (<see cref="JourneyIndex"/>).</summary>
     public async IAsyncEnumerable<Journey> AllAsync([EnumeratorCancellation] CancellationToken ct = default)
     {
         var filter = TableClient.CreateQueryFilter($"RowKey eq {JourneyRows.StateKey}");
