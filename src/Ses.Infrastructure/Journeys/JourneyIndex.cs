@@ -26,6 +26,7 @@ public sealed class JourneyIndex(StorageClients storage, JourneyStore store, Tim
     /// <summary>The listing row of <paramref name="journey"/> as of <paramref name="at"/> (when its overdue flag is judged).</summary>
     public static TableEntity ListingRow(Journey journey, DateTimeOffset at) => JourneyListing.From(journey, at).ToEntity();
 
+    /// <summary>Writes the journey's listing over whatever is there (Replace): the writer after each commit of the engine.</summary>
     public async Task UpsertAsync(Journey journey, DateTimeOffset at, CancellationToken ct = default) =>
         await Table.UpsertEntityAsync(ListingRow(journey, at), TableUpdateMode.Replace, ct);
 
@@ -34,8 +35,9 @@ public sealed class JourneyIndex(StorageClients storage, JourneyStore store, Tim
         await Table.DeleteEntityAsync(IndexKeys.Partition, IndexKeys.Listing(journey.Referral.Provider, journey.JourneyId), ETag.All, ct);
 
     /// <summary>
-    /// One page of listings in row key order (provider, then journey ID) with the table's continuation token. A page may hold
-    /// fewer than <paramref name="pageSize"/> rows while a token remains, as any filtered table query may.
+    /// One page of listings in row key order (provider, then journey ID; escaped, so "prov-a" comes before "prov") with the
+    /// table's continuation token. A page may hold fewer than <paramref name="pageSize"/> rows while a token remains, as
+    /// any filtered table query may.
     /// </summary>
     public async Task<(IReadOnlyList<JourneyListing> Listings, string? Continuation)> PageAsync(
         ListingFilter filter, int pageSize, string? continuation, CancellationToken ct = default)
