@@ -65,8 +65,9 @@ public sealed class JourneyIndex(StorageClients storage, JourneyStore store, Tim
     }
 
     /// <summary>
-    /// Walks every journey once and writes the listing of each that has none or an older one (backfill and repair). A
-    /// listing of the same or a newer version is left alone, and every write is conditional (insert, or replace at the
+    /// Walks every journey's state row once and writes the listing of each that has none or an older one (backfill and
+    /// repair), opening only those journeys: a rebuild of an index that is up to date reads two scans and writes nothing.
+    /// A listing of the same or a newer version is left alone, and every write is conditional (insert, or replace at the
     /// ETag read), so a rebuild racing the engine never puts an older journey over a newer listing.
     /// </summary>
     public async Task<IndexRebuild> RebuildAsync(CancellationToken ct = default)
@@ -76,12 +77,15 @@ public sealed class JourneyIndex(StorageClients storage, JourneyStore store, Tim
         {
             existing[row.RowKey] = (row.GetInt32("Version") ?? 0, row.ETag);
         }
+        (int Version, ETag ETag)? Seen(string rowKey) => existing.TryGetValue(rowKey, out var seen) ? seen : null;
         int journeys = 0, written = 0;
-        await foreach (var journey in store.AllAsync(ct))
+        await foreach (var (journeyId, provider, version) in store.StatesAsync(ct))
         {
             journeys++;
-            var row = ListingRow(journey, time.GetUtcNow());
-            if (await WriteUnlessNewerAsync(row, journey.Version, existing.TryGetValue(row.RowKey, out var seen) ? seen : null, ct)) written++;
+            if (provider is not null && Seen(IndexKeys.Listing(provider, journeyId)) is { } current && current.Version >= version) continue;
+            if (await store.GetAsync(journeyId, ct) is not { } stored) continue; // purged since the scan passed it
+            var row = ListingRow(stored.Journey, time.GetUtcNow());
+            if (await WriteUnlessNewerAsync(row, stored.Journey.Version, Seen(row.RowKey), ct)) written++;
         }
         return new IndexRebuild(journeys, written);
     }

@@ -175,13 +175,16 @@ public sealed class JourneyStore(StorageClients storage, JourneyKeyStore keys)
         }
     }
 
-    /// <summary>Every journey's state, opened: a scan of the whole table, for rebuilding the listings (<see cref="JourneyIndex"/>).</summary>
-    public async IAsyncEnumerable<Journey> AllAsync([EnumeratorCancellation] CancellationToken ct = default)
+    /// <summary>
+    /// Every journey's ID, provider and version from the readable columns of its state row, without opening it: a scan of
+    /// the whole table, for rebuilding the listings (<see cref="JourneyIndex"/>).
+    /// </summary>
+    public async IAsyncEnumerable<(string JourneyId, string? Provider, int Version)> StatesAsync([EnumeratorCancellation] CancellationToken ct = default)
     {
         var filter = TableClient.CreateQueryFilter($"RowKey eq {JourneyRows.StateKey}");
-        await foreach (var row in Table.QueryAsync<TableEntity>(filter, cancellationToken: ct))
+        await foreach (var row in Table.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "Provider", "Version"], cancellationToken: ct))
         {
-            yield return await OpenAsync(row.PartitionKey, JourneyRows.ReadStateJson(row), c => JourneyRows.ReadState(row, c), ct);
+            yield return (row.PartitionKey, row.GetString("Provider"), row.GetInt32("Version") ?? 0);
         }
     }
 
