@@ -25,9 +25,13 @@ public static class CaseloadEndpoints
         var today = LondonTime.DateOf(time.GetUtcNow());
         var weekEnds = today.AddDays((7 - (int)today.DayOfWeek) % 7); // the coming Sunday
         var journeys = new List<JourneyListing>();
-        await foreach (var listing in index.ListingsAsync(caller.Role == Roles.Provider ? caller.Provider : null, JourneyListing.CaseloadColumns, ct))
+        // A provider key sees its own provider's journeys, and one configured without a provider none (Caller.CanSee).
+        if (caller.Role != Roles.Provider || caller.Provider is not null)
         {
-            journeys.Add(listing);
+            await foreach (var listing in index.ListingsAsync(caller.Role == Roles.Provider ? caller.Provider : null, JourneyListing.CaseloadColumns, ct))
+            {
+                journeys.Add(listing);
+            }
         }
         CaseloadTile Tile(string key, string label, Func<JourneyListing, bool> test)
         {
