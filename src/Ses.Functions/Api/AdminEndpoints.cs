@@ -32,7 +32,8 @@ public static partial class AdminEndpoints
 
     /// <summary>
     /// POST /api/admin/index/rebuild: writes the listing of every journey that has none or an older one (the start-up
-    /// backfill, on demand, for instance after restoring the journeys table). Reads every journey once: an operator's tool.
+    /// backfill, on demand, for instance after restoring the journeys table). Scans every journey's state row and opens
+    /// those without an up-to-date listing: an operator's tool, not for every request.
     /// </summary>
     private static async Task<IResult> RebuildIndexAsync(JourneyIndex index, CancellationToken ct) => Results.Ok(await index.RebuildAsync(ct));
 
