@@ -4,6 +4,7 @@ using System.Xml;
 using Ses.Domain;
 using Ses.Functions.Auth;
 using Ses.Infrastructure.Clock;
+using Ses.Infrastructure.Journeys;
 
 namespace Ses.Functions.Api;
 
@@ -26,7 +27,15 @@ public static partial class AdminEndpoints
             services.GetService<ClockService>() is { } c ? Results.Ok(new ClockView(c.Now, "virtual")) : NotVirtual());
         clock.MapPost("/", MoveAsync).Produces<ClockView>().ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        api.MapPost("/admin/index/rebuild", RebuildIndexAsync).RequireAuthorization(Policies.Operator).WithTags("Admin").Produces<IndexRebuild>();
     }
+
+    /// <summary>
+    /// POST /api/admin/index/rebuild: writes the listing of every journey that has none or an older one (the start-up
+    /// backfill, on demand, for instance after restoring the journeys table). Scans every journey's state row and opens
+    /// those without an up-to-date listing: an operator's tool, not for every request.
+    /// </summary>
+    private static async Task<IResult> RebuildIndexAsync(JourneyIndex index, CancellationToken ct) => Results.Ok(await index.RebuildAsync(ct));
 
     private static async Task<IResult> MoveAsync(HttpRequest request, IServiceProvider services, CancellationToken ct)
     {

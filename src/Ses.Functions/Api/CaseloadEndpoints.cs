@@ -18,35 +18,40 @@ public static class CaseloadEndpoints
     public static void MapCaseload(this IEndpointRouteBuilder api) =>
         api.MapGet("/caseload/summary", SummaryAsync).RequireAuthorization(Policies.ReadJourneys).WithTags("Journeys").Produces<CaseloadSummary>();
 
-    private static async Task<IResult> SummaryAsync(HttpContext context, JourneyStore store, TimeProvider time, CancellationToken ct)
+    /// <summary>Reads only the listings (<see cref="JourneyIndex"/>) in the caller's sight: a provider's are one row key range.</summary>
+    private static async Task<IResult> SummaryAsync(HttpContext context, JourneyIndex index, TimeProvider time, CancellationToken ct)
     {
         var caller = Caller.From(context.User);
         var today = LondonTime.DateOf(time.GetUtcNow());
         var weekEnds = today.AddDays((7 - (int)today.DayOfWeek) % 7); // the coming Sunday
-        var journeys = new List<Journey>();
-        await foreach (var journey in store.AllAsync(ct))
+        var journeys = new List<JourneyListing>();
+        // A provider key sees its own provider's journeys, and one configured without a provider none (Caller.CanSee).
+        if (caller.Role != Roles.Provider || caller.Provider is not null)
         {
-            if (caller.Role != Roles.Provider || journey.Referral.Provider == caller.Provider) journeys.Add(journey);
+            await foreach (var listing in index.ListingsAsync(caller.Role == Roles.Provider ? caller.Provider : null, JourneyListing.CaseloadColumns, ct))
+            {
+                journeys.Add(listing);
+            }
         }
-        CaseloadTile Tile(string key, string label, Func<Journey, bool> test)
+        CaseloadTile Tile(string key, string label, Func<JourneyListing, bool> test)
         {
             var ids = journeys.Where(test).Select(j => j.JourneyId).Order(StringComparer.Ordinal).ToArray();
             return new CaseloadTile(key, label, ids.Length, ids);
         }
-        bool AchievedThisMonth(OutcomeDecision o) =>
-            o.State == OutcomeState.Achieved && o.On is { } on && on.Year == today.Year && on.Month == today.Month;
+        bool AchievedThisMonth(OutcomeState state, DateOnly? on) =>
+            state == OutcomeState.Achieved && on is { } date && date.Year == today.Year && date.Month == today.Month;
         var tiles = new[]
         {
-            Tile("overdue", "Overdue", j => j.Phase != Phase.Closed && j.Deadlines.Any(d => d.State == DeadlineState.Missed)),
-            Tile("due-today", "Due today", j => j.NextDeadline?.Due == today),
-            Tile("due-this-week", "Due this week", j => j.NextDeadline is { } d && d.Due >= today && d.Due <= weekEnds),
+            Tile("overdue", "Overdue", j => j.HasMissedDeadline),
+            Tile("due-today", "Due today", j => j.NextDue == today),
+            Tile("due-this-week", "Due this week", j => j.NextDue is { } due && due >= today && due <= weekEnds),
             Tile("awaiting-start", "Awaiting start", j => j.Phase is Phase.Introduced or Phase.Referred or Phase.Assessed),
             Tile("on-provision", "On provision", j => j.Phase == Phase.OnProvision),
             Tile("tracking", "In tracking", j => j.Phase == Phase.Tracking),
             Tile("in-work", "In work", j => j.Phase == Phase.InWork),
             // Outcomes of restricted records are shown only to those who may see them (13.71).
             Tile("outcomes-this-month", "Outcomes this month", j => (!j.Restricted || caller.SeesRestricted)
-                && (AchievedThisMonth(j.ShortOutcome) || AchievedThisMonth(j.SustainedOutcome))),
+                && (AchievedThisMonth(j.ShortState, j.ShortOn) || AchievedThisMonth(j.SustainedState, j.SustainedOn))),
         };
         return TypedResults.Ok(new CaseloadSummary(caller.Role, caller.Provider, today, weekEnds, tiles));
     }

@@ -1,6 +1,5 @@
 using Ses.Domain;
 using Azure;
-using Azure.Data.Tables;
 using Ses.Domain.Journeys;
 using Ses.Functions.Auth;
 using Ses.Infrastructure.Journeys;
@@ -33,35 +32,39 @@ public static class JourneyEndpoints
         return error ?? TypedResults.Ok(JourneyView.Of(stored!.Journey, Caller.From(context.User)));
     }
 
+    /// <summary>
+    /// One page of journey listings (<see cref="JourneyIndex"/>), in provider then journey ID order: a provider is one row
+    /// key range of the Index table, so a page costs one query whatever the number of journeys of other providers.
+    /// </summary>
     private static async Task<IResult> ListAsync(
-        HttpContext context, JourneyStore store, ContinuationTokens tokens, string? phase, string? provider, bool? overdue, string? dueBefore,
+        HttpContext context, JourneyIndex index, ContinuationTokens tokens, string? phase, string? provider, bool? overdue, string? dueBefore,
         int? pageSize, string? continuationToken, CancellationToken ct)
     {
         var caller = Caller.From(context.User);
-        var clauses = new List<string> { JourneyRows.StateFilter };
+        Phase? phaseFilter = null;
         if (phase is not null)
         {
-            if (!Kebab.TryParse<Phase>(phase, out _)) return Problems.Validation("phase", $"phase is one of {string.Join(", ", Enum.GetValues<Phase>().Select(p => Kebab.Of(p)))}.");
-            clauses.Add(TableClient.CreateQueryFilter($"Phase eq {phase}"));
+            if (!Kebab.TryParse<Phase>(phase, out var parsed)) return Problems.Validation("phase", $"phase is one of {string.Join(", ", Enum.GetValues<Phase>().Select(p => Kebab.Of(p)))}.");
+            phaseFilter = parsed;
         }
         if (caller.Role == Roles.Provider) provider = caller.Provider;
-        if (provider is not null) clauses.Add(TableClient.CreateQueryFilter($"Provider eq {provider}"));
-        if (overdue == true) clauses.Add("Overdue eq true");
+        DateOnly? dueFilter = null;
         if (dueBefore is not null)
         {
             if (!DateOnly.TryParseExact(dueBefore, "yyyy-MM-dd", out var before) || !InputLimits.InRange(before))
             {
                 return Problems.Validation("dueBefore", $"dueBefore must be a date YYYY-MM-DD from {InputLimits.RangeText}.");
             }
-            clauses.Add(TableClient.CreateQueryFilter($"NextDue lt {before.ToString("yyyy-MM-dd")}"));
+            dueFilter = before;
         }
         if (pageSize is < 1 or > 200) return Problems.Validation("pageSize", "pageSize must be between 1 and 200.");
         var continuation = continuationToken is null ? null : tokens.Unprotect(continuationToken);
         if (continuationToken is not null && continuation is null) return NotOurToken();
         try
         {
-            var (rows, next) = await store.ListAsync(string.Join(" and ", clauses), pageSize ?? 50, continuation, ct);
-            return TypedResults.Ok(new JourneyPage(rows.Select(Summary).ToArray(), tokens.Protect(next)));
+            var filter = new ListingFilter(provider, phaseFilter, overdue == true, dueFilter);
+            var (listings, next) = await index.PageAsync(filter, pageSize ?? 50, continuation, ct);
+            return TypedResults.Ok(new JourneyPage(listings.Select(Summary).ToArray(), tokens.Protect(next)));
         }
         catch (Exception ex) when (continuation is not null && ex is RequestFailedException { Status: 400 } or FormatException or ArgumentException)
         {
@@ -72,10 +75,9 @@ public static class JourneyEndpoints
     internal static Microsoft.AspNetCore.Http.HttpResults.ValidationProblem NotOurToken() =>
         Problems.Validation("continuationToken", "continuationToken is not one this API gave out: pass the continuationToken of the previous page unchanged.");
 
-    private static JourneySummary Summary(TableEntity row) => new(
-        row.PartitionKey, row.GetString("ReferralId"), row.GetString("Provider"), row.GetString("Phase"), row.GetString("Closure"),
-        row.GetString("NextDeadline"), row.GetString("NextDue"), row.GetBoolean("Overdue") ?? false,
-        row.GetBoolean("Restricted") ?? false, row.GetInt32("Version") ?? 0);
+    private static JourneySummary Summary(JourneyListing l) => new(
+        l.JourneyId, l.ReferralId, l.Provider, Kebab.Of(l.Phase), l.Closure is { } closure ? Kebab.Of(closure) : null,
+        l.NextDeadline is { } kind ? Kebab.Of(kind) : null, l.NextDue?.ToString("yyyy-MM-dd"), l.Overdue, l.Restricted, l.Version);
 
     private static async Task<IResult> HistoryAsync(
         string id, HttpContext context, JourneyStore store, ContinuationTokens tokens, int? pageSize, string? continuationToken, CancellationToken ct)

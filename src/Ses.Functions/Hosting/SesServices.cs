@@ -41,6 +41,7 @@ public static class SesServices
         AddClock(services, config);
         services.AddJourneyDataProtection(KeyEncryptionKey.FromSetting(config["DataProtection:KeyEncryptionKey"]));
         services.AddSingleton<JourneyStore>();
+        services.AddSingleton<JourneyIndex>();
         services.AddSingleton<Ses.Functions.Api.ReferralAliases>();
         services.AddSingleton<TimerIndex>();
         services.AddSingleton<WakeUps>();
@@ -63,6 +64,8 @@ public static class SesServices
                 : new SendGridEmailSender(options, sp.GetRequiredService<OutboxOptions>(), sp.GetRequiredService<IHttpClientFactory>().CreateClient("sendgrid"));
         });
         services.AddHostedService<DispatcherService>();
+        services.AddSingleton<IndexBackfillService>();
+        services.AddHostedService(sp => sp.GetRequiredService<IndexBackfillService>());
         services.AddExceptionHandler<BadRequestBodyHandler>();
         services.AddSingleton<Api.ContinuationTokens>();
         // The input limits as maxLength in the OpenAPI document that Program's AddOpenApi() names "v1".

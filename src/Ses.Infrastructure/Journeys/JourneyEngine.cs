@@ -146,7 +146,9 @@ public sealed class JourneyEngine(
             // they belong to; ADR 001 says why a dispatcher that finds the journey behind that version leaves them alone.
             var ahead = new List<TableTransactionAction>();
             if (claim is not null) ahead.Add(new(TableTransactionActionType.Add, claim));
-            if (wakeUp is { } w) ahead.Add(new(TableTransactionActionType.UpsertReplace, WakeUps.Row(journeyId, w, after.Version, realNow)));
+            if (wakeUp is { } w) ahead.Add(new(TableTransactionActionType.UpsertReplace, WakeUps.Row(journeyId, w, after.Version, realNow, after)));
+            // The journey's listing (lists, caseload, statistics) changes with it, when what it shows changed.
+            if (ListingChanged(before?.Journey, after, now)) ahead.Add(new(TableTransactionActionType.UpsertReplace, JourneyIndex.ListingRow(after, now)));
             ahead.AddRange(notifications.Select(n => new TableTransactionAction(
                 TableTransactionActionType.UpsertReplace, OutboxIndex.PointerRow(n, after.Version, realNow, lease))));
             try
@@ -180,6 +182,13 @@ public sealed class JourneyEngine(
         // Deferred: the caller writes the pointers first, then hands the emails over.
         if (writes == IndexWrites.Ahead && claimed.Length > 0) sender.Deliver(claimed, after.Version);
         return new EngineResult(stored, null, decision.Events) { Claimed = claimed };
+    }
+
+    private static bool ListingChanged(Journey? before, Journey after, DateTimeOffset now)
+    {
+        if (before is null) return true;
+        static JourneyListing Shown(Journey j, DateTimeOffset at) => JourneyListing.From(j, at) with { Version = 0, UpdatedAt = default };
+        return Shown(before, now) != Shown(after, now);
     }
 
     /// <summary>

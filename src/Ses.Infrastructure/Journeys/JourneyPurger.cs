@@ -12,7 +12,8 @@ namespace Ses.Infrastructure.Journeys;
 /// run again on a journey that still loads.
 /// </summary>
 public sealed class JourneyPurger(
-    JourneyStore store, TimerIndex timers, WakeUps wakeUps, OutboxIndex outbox, DocumentStore documents, JourneyKeyStore keys, JourneyRules rules, ReminderOptions reminders)
+    JourneyStore store, JourneyIndex listings, TimerIndex timers, WakeUps wakeUps, OutboxIndex outbox, DocumentStore documents, JourneyKeyStore keys,
+    JourneyRules rules, ReminderOptions reminders)
 {
     public async Task PurgeAsync(StoredJourney stored, CancellationToken ct = default)
     {
@@ -22,6 +23,7 @@ public sealed class JourneyPurger(
         await wakeUps.DeleteJourneyAsync(journey.JourneyId, ct);
         await outbox.DeleteJourneyAsync(journey.JourneyId, ct);
         await documents.DeleteAllAsync(journey.JourneyId, ct);
+        await listings.DeleteAsync(journey, ct); // before the state: a purge that fails after it can still be retried
         await store.PurgePartitionAsync(journey.JourneyId, ct);
         await keys.DeleteAsync(journey.JourneyId, ct);
     }

@@ -265,23 +265,14 @@ public sealed class JourneyStore(StorageClients storage, JourneyKeyStore keys)
     }
 
     /// <summary>
-    /// One page of state rows matching an OData filter, with the table's own continuation token. The filter selects state
-    /// rows with <see cref="JourneyRows.StateFilter"/> (both key forms, ADR 007).
+    /// Every journey's ID, provider and version from the readable columns of its state row, without opening it: a scan of
+    /// the whole table, for rebuilding the listings (<see cref="JourneyIndex"/>).
     /// </summary>
-    public async Task<(IReadOnlyList<TableEntity> Rows, string? Continuation)> ListAsync(
-        string filter, int pageSize, string? continuation, CancellationToken ct = default)
+    public async IAsyncEnumerable<(string JourneyId, string? Provider, int Version)> StatesAsync([EnumeratorCancellation] CancellationToken ct = default)
     {
-        var pages = Table.QueryAsync<TableEntity>(filter, pageSize, cancellationToken: ct).AsPages(continuation, pageSize);
-        await foreach (var page in pages) return (page.Values, page.ContinuationToken);
-        return ([], null);
-    }
-
-    /// <summary>Every journey's state, for the statistics (SPEC 7).</summary>
-    public async IAsyncEnumerable<Journey> AllAsync([EnumeratorCancellation] CancellationToken ct = default)
-    {
-        await foreach (var row in Table.QueryAsync<TableEntity>(JourneyRows.StateFilter, cancellationToken: ct))
+        await foreach (var row in Table.QueryAsync<TableEntity>(JourneyRows.StateFilter, select: ["PartitionKey", "Provider", "Version"], cancellationToken: ct))
         {
-            yield return await OpenAsync(row.PartitionKey, JourneyRows.ReadStateJson(row), c => JourneyRows.ReadState(row, c), ct);
+            yield return (row.PartitionKey, row.GetString("Provider"), row.GetInt32("Version") ?? 0);
         }
     }
 

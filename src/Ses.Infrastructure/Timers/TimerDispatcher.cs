@@ -215,7 +215,10 @@ public sealed class TimerDispatcher(
         }
         if (stored is not null)
         {
-            if (at is { } nextAt) next = WakeUps.Row(wake.JourneyId, nextAt, stored.Journey.Version, realNow);
+            if (at is { } nextAt) next = WakeUps.Row(wake.JourneyId, nextAt, stored.Journey.Version, realNow, stored.Journey);
+            // The listing is rewritten from the state at every wake-up: it repairs one a crash left behind, and it is when
+            // deadlines pass that "overdue" changes.
+            extra.Add(new(TableTransactionActionType.UpsertReplace, JourneyIndex.ListingRow(stored.Journey, time.GetUtcNow())));
             var version = stored.Journey.Version;
             extra.AddRange(claimed.Select(c => new TableTransactionAction(
                 TableTransactionActionType.UpsertReplace, OutboxIndex.PointerRow(c.Notification, version, realNow, c.Notification.LeaseUntil ?? realNow))));
@@ -228,15 +231,25 @@ public sealed class TimerDispatcher(
                     TableTransactionActionType.UpsertReplace, OutboxIndex.PointerRow(n, version, realNow, n.LeaseUntil ?? realNow))));
             }
         }
-        var actions = WakeUps.Move(wake, next).Concat(extra).ToList();
-        try
+        else if (realNow - wake.WrittenAt >= options.WriteAheadGrace && wake.Row.GetString("Listing") is { } listing)
         {
-            await index.SubmitAsync(actions, CancellationToken.None);
+            // A referral whose commit never landed: its listing goes with its wake-up.
+            extra.Add(new(TableTransactionActionType.Delete, new TableEntity(WakeUps.Partition, listing), ETag.All));
         }
-        catch (RequestFailedException ex) when (ex.Status is 404 or 412)
+        var actions = WakeUps.Move(wake, next).Concat(extra).ToList();
+        while (actions.Count > 0)
         {
-            // Our row was rewritten by a newer write-ahead (it stays) or removed by another host: write the rest without it.
-            await index.SubmitAsync(actions.Where(a => a.ActionType != TableTransactionActionType.Delete).ToList(), CancellationToken.None);
+            try
+            {
+                await index.SubmitAsync(actions, CancellationToken.None);
+                return;
+            }
+            catch (SubmissionFailedException ex) when (ex.Status is 404 or 412)
+            {
+                // Our row was rewritten by a newer write-ahead (it stays) or removed by another host, or the listing is gone
+                // already: write the rest without it.
+                actions.RemoveAt(ex.ActionIndex);
+            }
         }
     }
 

@@ -1,6 +1,8 @@
 using System.Runtime.CompilerServices;
 using Azure;
 using Azure.Data.Tables;
+using Ses.Domain.Journeys;
+using Ses.Infrastructure.Journeys;
 using Ses.Infrastructure.Storage;
 
 namespace Ses.Infrastructure.Timers;
@@ -32,10 +34,12 @@ public sealed class WakeUps(StorageClients storage)
 
     public static string Key(string journeyId, DateTimeOffset fireAt) => $"{Prefix}{TimeKey(fireAt)}|{journeyId}";
 
-    public static TableEntity Row(string journeyId, DateTimeOffset fireAt, int version, DateTimeOffset realNow) =>
+    /// <param name="journey">Names the journey's listing row, so a wake-up whose journey never came to be removes it too.</param>
+    public static TableEntity Row(string journeyId, DateTimeOffset fireAt, int version, DateTimeOffset realNow, Journey journey) =>
         new(Partition, Key(journeyId, fireAt))
         {
             ["JourneyId"] = journeyId, ["FireAt"] = fireAt.UtcDateTime, ["Version"] = version, ["WrittenAt"] = realNow,
+            ["Listing"] = IndexKeys.Listing(journey.Referral.Provider, journeyId),
         };
 
     /// <summary>Wake-ups due by business time <paramref name="now"/>, earliest first, a page at a time.</summary>

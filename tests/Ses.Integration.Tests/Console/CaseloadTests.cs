@@ -49,6 +49,21 @@ public sealed class CaseloadTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Forbidden, (await _app.Client(SesApp.ReferralKey).GetAsync("/api/caseload/summary")).StatusCode);
     }
 
+    [Fact] // Caller.CanSee: a provider key configured without its provider sees no journey in the counts
+    public async Task A_provider_key_without_a_provider_counts_no_journeys()
+    {
+        await using var app = new SesApp(settings: new Dictionary<string, string?>
+        {
+            ["Auth:ApiKeys:5:Key"] = "test-provider-none", ["Auth:ApiKeys:5:Role"] = "provider",
+        });
+        var id = Referrals.NewId();
+        await Referrals.CreateAsync(app.Client(SesApp.ReferralKey), Referrals.Body(id));
+        var ops = await Referrals.GetAsync(app.Client(SesApp.OperatorKey), "/api/caseload/summary");
+        Assert.Equal(new[] { id }, Ids(Tile(ops, "awaiting-start")));
+        var none = await Referrals.GetAsync(app.Client("test-provider-none"), "/api/caseload/summary");
+        Assert.All(none.GetProperty("tiles").EnumerateArray(), t => Assert.Equal(0, t.GetProperty("count").GetInt32()));
+    }
+
     [Fact]
     public async Task One_statistics_table_downloads_as_CSV_with_readable_headings()
     {

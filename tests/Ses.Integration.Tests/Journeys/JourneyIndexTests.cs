@@ -1,0 +1,221 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Azure;
+using Azure.Data.Tables;
+using Ses.Domain.Journeys;
+using Ses.Functions.Hosting;
+using Ses.Infrastructure.Journeys;
+using Ses.Infrastructure.Storage;
+using Ses.Integration.Tests.Infrastructure;
+
+namespace Ses.Integration.Tests.Journeys;
+
+/// <summary>
+/// Issue 9: the list, the caseload summary and the statistics read one listing row per journey from the Index table, at
+/// a cost that does not grow with other providers' journeys, never the journeys table; listings hold nothing personal,
+/// and journeys without one get it back from the backfill.
+/// </summary>
+public sealed class JourneyIndexTests : IAsyncLifetime
+{
+    private readonly SesApp _app = new();
+
+    public async Task InitializeAsync() => await _app.Service<IndexBackfillService>().Done; // its round trips are not counted below
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    private StorageClients Storage => _app.Service<StorageClients>();
+
+    [Fact]
+    public async Task A_page_of_the_list_costs_one_query_whether_other_providers_have_20_or_1200_journeys()
+    {
+        var mine = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            mine.Add(Referrals.NewId());
+            await Referrals.CreateAsync(_app.Client(SesApp.ReferralKey), Referrals.Body(mine[^1], provider: "prov-b"));
+        }
+        var template = (await _app.Service<JourneyStore>().GetAsync(mine[0]))!.Journey;
+        var staff = _app.Client(SesApp.ProviderBKey);
+        var ops = _app.Client(SesApp.OperatorKey);
+        var expected = mine.Order(StringComparer.Ordinal).Take(3).ToArray();
+
+        await AddListingsAsync(template, "prov-a", 0, 20);
+        var few = await PageAsync(staff, "/api/journeys?pageSize=3");
+        var fewOps = await PageAsync(ops, "/api/journeys?pageSize=3&provider=prov-b&phase=referred");
+        await AddListingsAsync(template, "prov-a", 20, 1180); // more than one query page (1,000) of other listings
+        var many = await PageAsync(staff, "/api/journeys?pageSize=3");
+        var manyOps = await PageAsync(ops, "/api/journeys?pageSize=3&provider=prov-b&phase=referred");
+
+        foreach (var page in new[] { few, fewOps, many, manyOps })
+        {
+            Assert.Equal(1, page.RoundTrips);
+            Assert.Equal(expected, page.Ids);
+            Assert.NotNull(page.Token);
+        }
+        var rest = await Referrals.GetAsync(staff, "/api/journeys?pageSize=3&continuationToken=" + Uri.EscapeDataString(many.Token!));
+        Assert.Equal(mine.Order(StringComparer.Ordinal).Skip(3), rest.GetProperty("items").EnumerateArray().Select(j => j.GetProperty("journeyId").GetString()));
+
+        // The operator's whole list: provider then journey ID.
+        var all = await Referrals.GetAsync(ops, "/api/journeys?pageSize=200");
+        var providers = all.GetProperty("items").EnumerateArray().Select(j => j.GetProperty("provider").GetString()).ToArray();
+        Assert.Equal(200, providers.Length);
+        Assert.All(providers, p => Assert.Equal("prov-a", p));
+    }
+
+    [Fact]
+    public async Task Statistics_and_the_caseload_read_listings_only_one_query_page_per_1000_journeys()
+    {
+        var ids = new[] { Referrals.NewId(), Referrals.NewId() };
+        await Referrals.CreateAsync(_app.Client(SesApp.ReferralKey), Referrals.Body(ids[0]));
+        await Referrals.CreateAsync(_app.Client(SesApp.ReferralKey), Referrals.Body(ids[1], provider: "prov-b"));
+        var sro = Referrals.Body("intro-1", channel: "sro", benefit: "ESA");
+        await Referrals.CreateAsync(_app.Client(SesApp.ReferralKey), sro); // 13.44: not a referral until confirmed
+        var template = (await _app.Service<JourneyStore>().GetAsync(ids[0]))!.Journey;
+        var ops = _app.Client(SesApp.OperatorKey);
+        const string Statistics = "/api/reports/statistics?asOf=2026-03-31";
+
+        var before = await GetCountedAsync(ops, Statistics);
+        Assert.Equal(1, before.RoundTrips);
+        Assert.Equal(2, before.Body.GetProperty("lifetime").GetProperty("referrals").GetInt32());
+        var caseload = await GetCountedAsync(_app.Client(SesApp.ProviderAKey), "/api/caseload/summary");
+        Assert.Equal(1, caseload.RoundTrips);
+
+        await Storage.Journeys.DeleteAsync(); // nothing of the journeys table is read from here on
+        var without = await GetCountedAsync(ops, Statistics);
+        Assert.Equal(before.Body.GetRawText(), without.Body.GetRawText());
+        var csv = await ops.GetAsync(Statistics + "&format=csv&table=monthly");
+        Assert.Equal("Month,Referrals,Starts\r\n2026-03,2,0\r\n", await csv.Content.ReadAsStringAsync());
+        var tiles = (await GetCountedAsync(ops, "/api/caseload/summary")).Body.GetProperty("tiles");
+        var awaiting = tiles.EnumerateArray().Single(t => t.GetProperty("key").GetString() == "awaiting-start");
+        Assert.Equal(3, awaiting.GetProperty("count").GetInt32());
+
+        await AddListingsAsync(template, "prov-a", 0, 1000);
+        var more = await GetCountedAsync(ops, Statistics);
+        Assert.Equal(2, more.RoundTrips);
+        Assert.Equal(1002, more.Body.GetProperty("lifetime").GetProperty("referrals").GetInt32());
+    }
+
+    [Fact]
+    public async Task A_listing_row_holds_no_personal_data()
+    {
+        var id = Referrals.NewId();
+        await Referrals.CreateAsync(_app.Client(SesApp.ReferralKey), Referrals.Body(id));
+        var ops = _app.Client(SesApp.OperatorKey);
+        (await ops.PostAsJsonAsync($"/api/journeys/{id}/terminate", new { reason = "Adaline Quernsby moved away" })).EnsureSuccessStatusCode();
+
+        var rows = new List<TableEntity>();
+        await foreach (var row in Storage.Index.QueryAsync<TableEntity>()) rows.Add(row);
+        var listing = Assert.Single(rows, r => r.RowKey.StartsWith("l|", StringComparison.Ordinal));
+        Assert.Equal($"l|prov-a|{id}", listing.RowKey);
+        Assert.Equal("closed", listing.GetString("Phase"));
+        var personal = new[]
+        {
+            "JG103759A", "JG 10 37 59 A", "Adaline", "Quernsby", "07700", "Harrowgate", "ls1 4ab", "CN-1", "Jo SPoC", "Sam Coach",
+            "spoc@jcp.example", "coach@jcp.example", "moved away",
+        };
+        foreach (var row in rows)
+        {
+            foreach (var (column, value) in row)
+            {
+                var text = Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) ?? "";
+                Assert.DoesNotContain(personal, p => text.Contains(p, StringComparison.OrdinalIgnoreCase) || column.Contains(p, StringComparison.OrdinalIgnoreCase));
+            }
+        }
+        string[] columns =
+        [
+            "JourneyId", "ReferralId", "Provider", "Channel", "UniversalCredit", "Restricted", "Phase", "Closure", "NextDeadline",
+            "NextDue", "Overdue", "HasMissedDeadline", "ReferralDate", "StartOn", "Benefit", "MonthsEmployedInPrior24", "ShortState",
+            "ShortOn", "SustainedState", "SustainedOn", "IsReferral", "Version", "UpdatedAt",
+        ];
+        Assert.Subset(columns.Concat(["PartitionKey", "RowKey", "Timestamp", "odata.etag"]).ToHashSet(), listing.Keys.ToHashSet());
+    }
+
+    [Fact]
+    public async Task A_rebuild_restores_a_missing_listing_and_never_puts_an_older_journey_over_a_newer_listing()
+    {
+        var id = Referrals.NewId();
+        await Referrals.CreateAsync(_app.Client(SesApp.ReferralKey), Referrals.Body(id));
+        var ops = _app.Client(SesApp.OperatorKey);
+        var key = IndexKeys.Listing("prov-a", id);
+        await Storage.Index.DeleteEntityAsync(IndexKeys.Partition, key);
+        Assert.DoesNotContain(id, (await Referrals.GetAsync(ops, "/api/journeys")).GetRawText());
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await _app.Client(SesApp.ProviderAKey).PostAsync("/api/admin/index/rebuild", null)).StatusCode);
+        Assert.Equal((1, 1), await RebuildAsync(ops));
+        var listed = (await Referrals.GetAsync(ops, "/api/journeys")).GetProperty("items").EnumerateArray().Single();
+        Assert.Equal((id, "referred", 1), (listed.GetProperty("journeyId").GetString(), listed.GetProperty("phase").GetString(), listed.GetProperty("version").GetInt32()));
+        Assert.Equal((1, 0), await RebuildAsync(ops)); // up to date: not written again
+
+        var row = (await Storage.Index.GetEntityAsync<TableEntity>(IndexKeys.Partition, key)).Value;
+        row["Version"] = 99;
+        row["Phase"] = "closed";
+        await Storage.Index.UpdateEntityAsync(row, ETag.All, TableUpdateMode.Replace);
+        Assert.Equal((1, 0), await RebuildAsync(ops));
+        var newer = (await Storage.Index.GetEntityAsync<TableEntity>(IndexKeys.Partition, key)).Value;
+        Assert.Equal((99, "closed"), (newer.GetInt32("Version"), newer.GetString("Phase")));
+
+        row["Version"] = 0;
+        await Storage.Index.UpdateEntityAsync(row, ETag.All, TableUpdateMode.Replace);
+        Assert.Equal((1, 1), await RebuildAsync(ops)); // older than the journey: replaced
+        var restored = (await Storage.Index.GetEntityAsync<TableEntity>(IndexKeys.Partition, key)).Value;
+        Assert.Equal((1, "referred"), (restored.GetInt32("Version"), restored.GetString("Phase")));
+    }
+
+    [Fact]
+    public async Task A_host_starting_without_the_backfill_marker_lists_journeys_that_had_no_listing()
+    {
+        var id = Referrals.NewId();
+        await Referrals.CreateAsync(_app.Client(SesApp.ReferralKey), Referrals.Body(id));
+        Assert.True((await Storage.Index.GetEntityIfExistsAsync<TableEntity>(IndexKeys.Partition, IndexKeys.BackfillMarker)).HasValue);
+        var key = IndexKeys.Listing("prov-a", id);
+
+        await Storage.Index.DeleteEntityAsync(IndexKeys.Partition, key); // marker there: a new host leaves the index alone
+        await using (var marked = new SesApp(prefix: _app.Prefix))
+        {
+            await marked.Service<IndexBackfillService>().Done;
+            Assert.False((await Storage.Index.GetEntityIfExistsAsync<TableEntity>(IndexKeys.Partition, key)).HasValue);
+        }
+
+        await Storage.Index.DeleteEntityAsync(IndexKeys.Partition, IndexKeys.BackfillMarker);
+        await using var unmarked = new SesApp(prefix: _app.Prefix);
+        await unmarked.Service<IndexBackfillService>().Done;
+        Assert.True((await Storage.Index.GetEntityIfExistsAsync<TableEntity>(IndexKeys.Partition, key)).HasValue);
+        Assert.True((await Storage.Index.GetEntityIfExistsAsync<TableEntity>(IndexKeys.Partition, IndexKeys.BackfillMarker)).HasValue);
+        Assert.Contains(id, (await Referrals.GetAsync(unmarked.Client(SesApp.OperatorKey), "/api/journeys")).GetRawText());
+    }
+
+    /// <summary>Listings of synthetic journeys (copies of <paramref name="template"/> under other IDs), 100 to a transaction.</summary>
+    private async Task AddListingsAsync(Journey template, string provider, int from, int count)
+    {
+        var rows = Enumerable.Range(from, count).Select(i => JourneyIndex.ListingRow(
+            template with { JourneyId = $"x{i:D5}", ReferralId = $"x{i:D5}", Referral = template.Referral with { Provider = provider } },
+            DateTimeOffset.UtcNow));
+        foreach (var batch in rows.Chunk(100))
+        {
+            await Storage.Index.SubmitTransactionAsync(batch.Select(r => new TableTransactionAction(TableTransactionActionType.Add, r)));
+        }
+    }
+
+    private async Task<(long RoundTrips, string[] Ids, string? Token)> PageAsync(HttpClient client, string path)
+    {
+        var (trips, body) = await GetCountedAsync(client, path);
+        var ids = body.GetProperty("items").EnumerateArray().Select(j => j.GetProperty("journeyId").GetString()!).ToArray();
+        return (trips, ids, body.GetProperty("continuationToken").GetString());
+    }
+
+    private async Task<(long RoundTrips, JsonElement Body)> GetCountedAsync(HttpClient client, string path)
+    {
+        var before = Storage.RoundTrips.Count;
+        var body = await Referrals.GetAsync(client, path);
+        return (Storage.RoundTrips.Count - before, body);
+    }
+
+    private static async Task<(int Journeys, int Written)> RebuildAsync(HttpClient ops)
+    {
+        var response = await ops.PostAsync("/api/admin/index/rebuild", null);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        return (body.GetProperty("journeys").GetInt32(), body.GetProperty("written").GetInt32());
+    }
+}
