@@ -28,6 +28,7 @@ public sealed class AuthorizationTests(SharedApp shared)
         ["DELETE /api/journeys/{id}", new[] { 3 }],
         ["GET /api/reports/statistics", new[] { 3 }],
         ["GET /api/admin/clock", new[] { 3 }],
+        ["GET /api/admin/storage/round-trips", new[] { 3 }],
     ];
 
     [Theory]
