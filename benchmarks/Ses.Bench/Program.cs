@@ -43,68 +43,83 @@ await using var sendGrid = await SendGridStandIn.StartAsync();
 var failed = false;
 foreach (var n in sizes)
 {
-    log.WriteLine($"N = {n:N0}: load average {LoadAverage()}");
-    var prefix = "b" + Guid.NewGuid().ToString("N")[..10];
-    var figures = new List<Figure>();
-    var notes = new List<string>();
-    (double Peak, double Current) memory;
-    ProductBench.Result intake, events, dispatch;
-    ProductBench.Latency statistics, listOperator, listProvider;
-    await using (var app = await AppHost.StartAsync(dll, storage, prefix, sendGrid.BaseUrl))
+    try
     {
-        var product = new ProductBench(app, sendGrid, n, clients, log);
-        await product.WarmUpAsync();
-        intake = await product.IntakeAsync();
-        events = await product.EventsAsync();
-        dispatch = await product.DispatchAsync();
-        statistics = await product.StatisticsAsync();
-        listOperator = await product.ListAsync(asOperator: true);
-        listProvider = await product.ListAsync(asOperator: false);
-        memory = app.Memory();
-        notes.Add($"clock move answered after {product.ClockAnswerSeconds:N1} s, fired {product.Fired}; emails received in the dispatch phase: {product.EmailsDuringDispatch:N0}" +
-            (product.AllEmailsArrived ? "" : " (NOT all N within the timeout)"));
-        if (product.ErrorCount > 0)
+        log.WriteLine($"N = {n:N0}: load average {LoadAverage()}");
+        var prefix = "b" + Guid.NewGuid().ToString("N")[..10];
+        var figures = new List<Figure>();
+        var notes = new List<string>();
+        (double Peak, double Current) memory;
+        ProductBench.Result intake, events, dispatch;
+        ProductBench.Latency statistics, listOperator, listProvider;
+        await using (var app = await AppHost.StartAsync(dll, storage, prefix, sendGrid.BaseUrl))
         {
-            failed = true;
-            notes.Add($"{product.ErrorCount} failed requests, e.g. {string.Join(" | ", product.Errors)}");
+            var product = new ProductBench(app, sendGrid, n, clients, log);
+            await product.WarmUpAsync();
+            intake = await product.IntakeAsync();
+            events = await product.EventsAsync();
+            dispatch = await product.DispatchAsync();
+            statistics = await product.StatisticsAsync();
+            listOperator = await product.ListAsync(asOperator: true);
+            listProvider = await product.ListAsync(asOperator: false);
+            memory = app.Memory();
+            notes.Add($"clock move answered after {product.ClockAnswerSeconds:N1} s, fired {product.Fired}; emails received in the dispatch phase: {product.EmailsDuringDispatch:N0}" +
+                (product.AllEmailsArrived ? "" : " (NOT all N within the timeout)"));
+            if (product.ErrorCount > 0)
+            {
+                failed = true;
+                notes.Add($"{product.ErrorCount} failed requests, e.g. {string.Join(" | ", product.Errors)}");
+            }
         }
+
+        log.WriteLine("  raw SDK...");
+        var raw = new RawBench(storage, "r" + Guid.NewGuid().ToString("N")[..10], n, clients, log);
+        await raw.CreateTablesAsync();
+        var add = await raw.AddAsync();
+        var readReplace = await raw.ReadReplaceAsync();
+        var readReplaceState = await raw.ReadReplaceStateAsync();
+        var due = await raw.DueAsync();
+        var scan = await raw.ScanAsync(ProductBench.StatisticsRuns);
+        var pages = await raw.PagesAsync(ProductBench.ListRequests);
+
+        figures.Add(new Figure("intake: referrals (raw: AddEntity)", Kind.Rate, intake.Rate, add.Value, intake.RoundTrips, add.RoundTrips, "/s"));
+        figures.Add(new Figure("events: prap-acknowledged (raw: read + ETag replace)", Kind.Rate, events.Rate, readReplace.Value, events.RoundTrips, readReplace.RoundTrips, "/s"));
+        figures.Add(new Figure("  the same, raw with RowKey 'state' in every partition", Kind.Rate, events.Rate, readReplaceState.Value, events.RoundTrips, readReplaceState.RoundTrips, "/s"));
+        figures.Add(new Figure("dispatch: fired deadlines + emails (raw: due query + replace each)", Kind.Rate, dispatch.Rate, due.Value, dispatch.RoundTrips, due.RoundTrips, "/s"));
+        figures.Add(new Figure($"statistics, median of {ProductBench.StatisticsRuns} (raw: full scan of N rows)", Kind.Millis, statistics.Median, scan.Median, statistics.RoundTrips, scan.RoundTrips, "ms"));
+        figures.Add(new Figure("list as operator, p50 (raw: one page of 100 of a partition of N)", Kind.Millis, listOperator.P50, pages.P50, listOperator.RoundTrips, pages.RoundTrips, "ms"));
+        figures.Add(new Figure("list as operator, p99", Kind.Millis, listOperator.P99, pages.P99, null, null, "ms"));
+        figures.Add(new Figure("list as provider, p50", Kind.Millis, listProvider.P50, pages.P50, listProvider.RoundTrips, pages.RoundTrips, "ms"));
+        figures.Add(new Figure("list as provider, p99", Kind.Millis, listProvider.P99, pages.P99, null, null, "ms"));
+
+        report.AppendLine($"## N = {n:N0} journeys");
+        report.AppendLine();
+        report.AppendLine("| operation | product | raw SDK | product costs × raw | storage round trips per operation: product / raw |");
+        report.AppendLine("| --- | ---: | ---: | ---: | ---: |");
+        foreach (var f in figures)
+        {
+            var trips = f.ProductRoundTrips is null ? "" : $"{Stats.Format(f.ProductRoundTrips.Value)} / {Stats.Format(f.RawRoundTrips ?? double.NaN)}";
+            report.AppendLine($"| {f.Operation} | {Stats.Format(f.Product)} {f.Unit} | {Stats.Format(f.Raw)} {f.Unit} | {Stats.Format(f.Ratio)} | {trips} |");
+        }
+        report.AppendLine();
+        report.AppendLine($"- app process: peak working set (VmHWM) {memory.Peak:N0} MB, current (VmRSS) {memory.Current:N0} MB at the end");
+        foreach (var note in notes) report.AppendLine($"- {note}");
+        report.AppendLine($"- load average after this N: {LoadAverage()}");
+        report.AppendLine();
+        log.WriteLine($"N = {n:N0} done.");
     }
-
-    log.WriteLine("  raw SDK...");
-    var raw = new RawBench(storage, "r" + Guid.NewGuid().ToString("N")[..10], n, clients, log);
-    await raw.CreateTablesAsync();
-    var add = await raw.AddAsync();
-    var readReplace = await raw.ReadReplaceAsync();
-    var readReplaceState = await raw.ReadReplaceStateAsync();
-    var due = await raw.DueAsync();
-    var scan = await raw.ScanAsync(ProductBench.StatisticsRuns);
-    var pages = await raw.PagesAsync(ProductBench.ListRequests);
-
-    figures.Add(new Figure("intake: referrals (raw: AddEntity)", Kind.Rate, intake.Rate, add.Value, intake.RoundTrips, add.RoundTrips, "/s"));
-    figures.Add(new Figure("events: prap-acknowledged (raw: read + ETag replace)", Kind.Rate, events.Rate, readReplace.Value, events.RoundTrips, readReplace.RoundTrips, "/s"));
-    figures.Add(new Figure("  the same, raw with RowKey 'state' in every partition", Kind.Rate, events.Rate, readReplaceState.Value, events.RoundTrips, readReplaceState.RoundTrips, "/s"));
-    figures.Add(new Figure("dispatch: fired deadlines + emails (raw: due query + replace each)", Kind.Rate, dispatch.Rate, due.Value, dispatch.RoundTrips, due.RoundTrips, "/s"));
-    figures.Add(new Figure($"statistics, median of {ProductBench.StatisticsRuns} (raw: full scan of N rows)", Kind.Millis, statistics.Median, scan.Median, statistics.RoundTrips, scan.RoundTrips, "ms"));
-    figures.Add(new Figure("list as operator, p50 (raw: one page of 100 of a partition of N)", Kind.Millis, listOperator.P50, pages.P50, listOperator.RoundTrips, pages.RoundTrips, "ms"));
-    figures.Add(new Figure("list as operator, p99", Kind.Millis, listOperator.P99, pages.P99, null, null, "ms"));
-    figures.Add(new Figure("list as provider, p50", Kind.Millis, listProvider.P50, pages.P50, listProvider.RoundTrips, pages.RoundTrips, "ms"));
-    figures.Add(new Figure("list as provider, p99", Kind.Millis, listProvider.P99, pages.P99, null, null, "ms"));
-
-    report.AppendLine($"## N = {n:N0} journeys");
-    report.AppendLine();
-    report.AppendLine("| operation | product | raw SDK | product costs × raw | storage round trips per operation: product / raw |");
-    report.AppendLine("| --- | ---: | ---: | ---: | ---: |");
-    foreach (var f in figures)
+    catch (Exception ex)
     {
-        var trips = f.ProductRoundTrips is null ? "" : $"{Stats.Format(f.ProductRoundTrips.Value)} / {Stats.Format(f.RawRoundTrips ?? double.NaN)}";
-        report.AppendLine($"| {f.Operation} | {Stats.Format(f.Product)} {f.Unit} | {Stats.Format(f.Raw)} {f.Unit} | {Stats.Format(f.Ratio)} | {trips} |");
+        // What was measured before still prints; the failure says where it stopped.
+        failed = true;
+        report.AppendLine($"## N = {n:N0}: stopped by an error");
+        report.AppendLine();
+        report.AppendLine("```");
+        report.AppendLine(ex.ToString().Length > 3000 ? ex.ToString()[..3000] : ex.ToString());
+        report.AppendLine("```");
+        report.AppendLine();
+        break;
     }
-    report.AppendLine();
-    report.AppendLine($"- app process: peak working set (VmHWM) {memory.Peak:N0} MB, current (VmRSS) {memory.Current:N0} MB at the end");
-    foreach (var note in notes) report.AppendLine($"- {note}");
-    report.AppendLine($"- load average after this N: {LoadAverage()}");
-    report.AppendLine();
-    log.WriteLine($"N = {n:N0} done.");
 }
 report.AppendLine($"Load average at the end: {LoadAverage()}");
 log.WriteLine();
