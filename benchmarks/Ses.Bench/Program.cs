@@ -92,21 +92,26 @@ foreach (var n in sizes)
         figures.Add(new Figure("list as provider, p50", Kind.Millis, listProvider.P50, pages.P50, listProvider.RoundTrips, pages.RoundTrips, "ms"));
         figures.Add(new Figure("list as provider, p99", Kind.Millis, listProvider.P99, pages.P99, null, null, "ms"));
 
-        report.AppendLine($"## N = {n:N0} journeys");
-        report.AppendLine();
-        report.AppendLine("| operation | product | raw SDK | product costs × raw | storage round trips per operation: product / raw |");
-        report.AppendLine("| --- | ---: | ---: | ---: | ---: |");
+        var section = new StringBuilder();
+        section.AppendLine($"## N = {n:N0} journeys");
+        section.AppendLine();
+        section.AppendLine("| operation | product | raw SDK | product costs × raw | storage round trips per operation: product / raw |");
+        section.AppendLine("| --- | ---: | ---: | ---: | ---: |");
         foreach (var f in figures)
         {
             var trips = f.ProductRoundTrips is null ? "" : $"{Stats.Format(f.ProductRoundTrips.Value)} / {Stats.Format(f.RawRoundTrips ?? double.NaN)}";
-            report.AppendLine($"| {f.Operation} | {Stats.Format(f.Product)} {f.Unit} | {Stats.Format(f.Raw)} {f.Unit} | {Stats.Format(f.Ratio)} | {trips} |");
+            section.AppendLine($"| {f.Operation} | {Stats.Format(f.Product)} {f.Unit} | {Stats.Format(f.Raw)} {f.Unit} | {Stats.Format(f.Ratio)} | {trips} |");
         }
-        report.AppendLine();
-        report.AppendLine($"- app process: peak working set (VmHWM) {memory.Peak:N0} MB, current (VmRSS) {memory.Current:N0} MB at the end");
-        foreach (var note in notes) report.AppendLine($"- {note}");
-        report.AppendLine($"- load average after this N: {LoadAverage()}");
-        report.AppendLine();
+        section.AppendLine();
+        section.AppendLine($"- app process: peak working set (VmHWM) {memory.Peak:N0} MB, current (VmRSS) {memory.Current:N0} MB at the end");
+        foreach (var note in notes) section.AppendLine($"- {note}");
+        section.AppendLine($"- load average after this N: {LoadAverage()}");
+        section.AppendLine();
+        report.Append(section);
+        // Printed now as well: a long run stopped later still leaves the tables of the sizes it finished.
         log.WriteLine($"N = {n:N0} done.");
+        log.WriteLine();
+        log.WriteLine(section.ToString());
     }
     catch (Exception ex)
     {
