@@ -1,18 +1,37 @@
 #!/usr/bin/env bash
-# Prints benchmark figures: domain operations and the engine against the raw Azure SDK calls it needs, on Azurite.
-# Compare the Ratio column (measured in one run), not absolute times: these machines are shared.
+# The benchmark suite (docs/benchmarks.md): the app as its own process on its own Azurite, driven over HTTP by 16 clients
+# for N = 1,000 and 10,000 journeys, against the raw Azure SDK calls for the same work in the same run.
+#   bash benchmarks/run.sh                 N = 1,000 and 10,000 (about 10 minutes on 2 cores)
+#   bash benchmarks/run.sh --large         also N = 100,000
+#   bash benchmarks/run.sh --n 200         other sizes (comma-separated), e.g. while developing
+#   bash benchmarks/run.sh --micro [...]   the domain micro-benchmarks instead (BenchmarkDotNet; extra arguments go to it)
+# Compare the ratio column (measured in one run), not absolute figures: these machines are shared.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/azurite.sh
+
+if [ "${1:-}" = "--micro" ]; then
+  shift
+  args=("$@")
+  [ ${#args[@]} -gt 0 ] || args=(--filter '*')
+  rm -rf BenchmarkDotNet.Artifacts
+  dotnet run -c Release --project benchmarks/Ses.Benchmarks -- --job short --exporters markdown "${args[@]}"
+  cat BenchmarkDotNet.Artifacts/results/*-report-github.md 2>/dev/null || true
+  exit 0
+fi
+
 azurite_install
+# Built before anything is timed; the driver starts the app from its Release output.
+dotnet build src/Ses.Functions -c Release -nologo -v quiet >/dev/null
+dotnet build benchmarks/Ses.Bench -c Release -nologo -v quiet >/dev/null
+
 blob=$(free_port); queue=$(free_port); table=$(free_port)
-trap azurite_stop EXIT
+AZURITE_LOG="${TMPDIR:-/tmp}/ses-azurite-bench.$$.log"
+trap 'azurite_stop; rm -f "$AZURITE_LOG"' EXIT
 azurite_start "$blob" "$queue" "$table"
-export SES_BENCH_STORAGE
+export SES_BENCH_STORAGE SES_BENCH_AZURITE SES_BENCH_DOTNET
 SES_BENCH_STORAGE=$(azurite_connection_string "$blob" "$queue" "$table")
-# Extra arguments go to BenchmarkDotNet, e.g. --filter '*Calendar*'; the default runs everything.
-args=("$@")
-[ ${#args[@]} -gt 0 ] || args=(--filter '*')
-rm -rf BenchmarkDotNet.Artifacts
-dotnet run -c Release --project benchmarks/Ses.Benchmarks -- --job short --exporters markdown "${args[@]}"
-cat BenchmarkDotNet.Artifacts/results/*-report-github.md 2>/dev/null || true
+SES_BENCH_AZURITE=$("$SCRIPTS_DIR/node_modules/.bin/azurite" --version 2>/dev/null || echo "?")
+SES_BENCH_DOTNET=$(dotnet --version)
+echo "Azurite $SES_BENCH_AZURITE on 127.0.0.1:$blob/$queue/$table"
+dotnet benchmarks/Ses.Bench/bin/Release/net10.0/Ses.Bench.dll --app src/Ses.Functions/bin/Release/net10.0/Ses.Functions.dll "$@"

@@ -5,10 +5,15 @@ using Ses.Domain;
 using Ses.Functions.Auth;
 using Ses.Infrastructure.Clock;
 using Ses.Infrastructure.Journeys;
+using Ses.Infrastructure.Storage;
 
 namespace Ses.Functions.Api;
 
-/// <summary>GET/POST /api/admin/clock: the virtual clock (SPEC 3, 5). Absent (404) unless <c>Clock:Mode=Virtual</c>.</summary>
+/// <summary>
+/// GET/POST /api/admin/clock: the virtual clock (SPEC 3, 5). Absent (404) unless <c>Clock:Mode=Virtual</c>.
+/// GET /api/admin/storage/round-trips: the storage requests this process has sent since it started (issue 9; the benchmark
+/// reads it before and after each phase).
+/// </summary>
 public static partial class AdminEndpoints
 {
     /// <summary>The furthest one request moves the clock.</summary>
@@ -20,8 +25,13 @@ public static partial class AdminEndpoints
     /// </summary>
     public sealed record ClockView(DateTimeOffset Now, string Mode, int? Fired = null, int? Skipped = null, bool? EmailsDelivered = null);
 
+    /// <summary>Storage requests (table and blob, retries included) this process has sent since it started.</summary>
+    public sealed record RoundTripsView(long Count);
+
     public static void MapAdmin(this IEndpointRouteBuilder api)
     {
+        api.MapGet("/admin/storage/round-trips", (StorageClients storage) => TypedResults.Ok(new RoundTripsView(storage.RoundTrips.Count)))
+            .RequireAuthorization(Policies.Operator).WithTags("Admin");
         var clock = api.MapGroup("/admin/clock").RequireAuthorization(Policies.Operator).WithTags("Admin");
         clock.MapGet("/", (IServiceProvider services) =>
             services.GetService<ClockService>() is { } c ? Results.Ok(new ClockView(c.Now, "virtual")) : NotVirtual());

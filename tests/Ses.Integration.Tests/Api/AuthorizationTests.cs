@@ -29,6 +29,7 @@ public sealed class AuthorizationTests(SharedApp shared)
         ["GET /api/reports/statistics", new[] { 3 }],
         ["GET /api/admin/clock", new[] { 3 }],
         ["POST /api/admin/index/rebuild", new[] { 3 }],
+        ["GET /api/admin/storage/round-trips", new[] { 3 }],
     ];
 
     [Theory]

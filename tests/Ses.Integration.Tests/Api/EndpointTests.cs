@@ -34,6 +34,24 @@ public sealed class EndpointTests(SharedApp shared)
         Assert.Equal("application/problem+json", different.Content.Headers.ContentType?.MediaType);
     }
 
+    [Fact] // issue 9: the benchmark reads the storage requests per operation from here
+    public async Task Storage_round_trips_count_the_requests_an_operation_sends_for_operators_only()
+    {
+        var operatorClient = _app.Client(SesApp.OperatorKey);
+        var before = await Referrals.GetAsync(operatorClient, "/api/admin/storage/round-trips");
+        await Referrals.CreateAsync(_app.Client(SesApp.ReferralKey), Referrals.Body(Referrals.NewId()));
+        var after = await Referrals.GetAsync(operatorClient, "/api/admin/storage/round-trips");
+        Assert.True(after.GetProperty("count").GetInt64() > before.GetProperty("count").GetInt64(), $"{before} then {after}");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await _app.CreateClient().GetAsync("/api/admin/storage/round-trips")).StatusCode);
+        foreach (var key in new[] { SesApp.ReferralKey, SesApp.ProviderAKey, SesApp.OfficerKey })
+        {
+            var refused = await _app.Client(key).GetAsync("/api/admin/storage/round-trips");
+            Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+            Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+        }
+    }
+
     [Fact] // SPEC 8: Providers:{id}:Region
     public async Task A_referral_without_a_region_takes_its_providers_and_an_unknown_provider_is_refused()
     {

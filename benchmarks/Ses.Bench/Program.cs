@@ -1,0 +1,140 @@
+using System.Globalization;
+using System.Text;
+using Ses.Bench;
+
+// The benchmark driver: see docs/benchmarks.md. Started by benchmarks/run.sh, which starts Azurite and builds the app.
+//   --n 1000,10000   journeys per run (each N on a fresh storage prefix and a fresh app process)
+//   --large          adds N = 100,000
+//   --clients 16     requests in flight in the parallel phases
+//   --app PATH       Ses.Functions.dll (Release)
+// SES_BENCH_STORAGE: the Azurite connection string. SES_BENCH_AZURITE, SES_BENCH_DOTNET: versions for the header.
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+var sizes = new List<int> { 1_000, 10_000 };
+var clients = 16;
+string? dll = null;
+for (var i = 0; i < args.Length; i++)
+{
+    switch (args[i])
+    {
+        case "--n": sizes = args[++i].Split(',').Select(s => int.Parse(s.Replace("_", ""), CultureInfo.InvariantCulture)).ToList(); break;
+        case "--large": sizes.Add(100_000); break;
+        case "--clients": clients = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+        case "--app": dll = Path.GetFullPath(args[++i]); break;
+        default: Console.Error.WriteLine($"Unknown argument {args[i]}; see docs/benchmarks.md."); return 2;
+    }
+}
+var storage = Environment.GetEnvironmentVariable("SES_BENCH_STORAGE")
+    ?? throw new InvalidOperationException("SES_BENCH_STORAGE (the Azurite connection string) is not set: run benchmarks/run.sh.");
+if (dll is null || !File.Exists(dll)) throw new InvalidOperationException($"--app {dll}: Ses.Functions.dll is not built.");
+
+var log = Console.Out;
+var report = new StringBuilder();
+var loadAtStart = LoadAverage();
+report.AppendLine("## Machine");
+report.AppendLine();
+report.AppendLine($"- {Environment.ProcessorCount} cores (nproc), {MemTotalGb():N1} GB memory, {Environment.OSVersion}");
+report.AppendLine($"- .NET runtime {Environment.Version}, SDK {Environment.GetEnvironmentVariable("SES_BENCH_DOTNET") ?? "?"}; Azurite {Environment.GetEnvironmentVariable("SES_BENCH_AZURITE") ?? "?"} (in memory)");
+report.AppendLine($"- load average at start: {loadAtStart}");
+report.AppendLine($"- {clients} clients in flight in the parallel phases; started {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC");
+report.AppendLine();
+
+await using var sendGrid = await SendGridStandIn.StartAsync();
+var failed = false;
+foreach (var n in sizes)
+{
+    try
+    {
+        log.WriteLine($"N = {n:N0}: load average {LoadAverage()}");
+        var prefix = "b" + Guid.NewGuid().ToString("N")[..10];
+        var figures = new List<Figure>();
+        var notes = new List<string>();
+        (double Peak, double Current) memory;
+        ProductBench.Result intake, events, dispatch;
+        ProductBench.Latency statistics, listOperator, listProvider;
+        await using (var app = await AppHost.StartAsync(dll, storage, prefix, sendGrid.BaseUrl))
+        {
+            var product = new ProductBench(app, sendGrid, n, clients, log);
+            await product.WarmUpAsync();
+            intake = await product.IntakeAsync();
+            events = await product.EventsAsync();
+            dispatch = await product.DispatchAsync();
+            statistics = await product.StatisticsAsync();
+            listOperator = await product.ListAsync(asOperator: true);
+            listProvider = await product.ListAsync(asOperator: false);
+            memory = app.Memory();
+            notes.Add($"clock move answered after {product.ClockAnswerSeconds:N1} s, fired {product.Fired}; emails received in the dispatch phase: {product.EmailsDuringDispatch:N0}" +
+                (product.AllEmailsArrived ? "" : " (NOT all N within the timeout)"));
+            if (product.ErrorCount > 0)
+            {
+                failed = true;
+                notes.Add($"{product.ErrorCount} failed requests, e.g. {string.Join(" | ", product.Errors)}");
+            }
+        }
+
+        log.WriteLine("  raw SDK...");
+        var raw = new RawBench(storage, "r" + Guid.NewGuid().ToString("N")[..10], n, clients, log);
+        await raw.CreateTablesAsync();
+        var add = await raw.AddAsync();
+        var readReplace = await raw.ReadReplaceAsync();
+        var readReplaceState = await raw.ReadReplaceStateAsync();
+        var due = await raw.DueAsync();
+        var scan = await raw.ScanAsync(ProductBench.StatisticsRuns);
+        var pages = await raw.PagesAsync(ProductBench.ListRequests);
+
+        figures.Add(new Figure("intake: referrals (raw: AddEntity)", Kind.Rate, intake.Rate, add.Value, intake.RoundTrips, add.RoundTrips, "/s"));
+        figures.Add(new Figure("events: prap-acknowledged (raw: read + ETag replace)", Kind.Rate, events.Rate, readReplace.Value, events.RoundTrips, readReplace.RoundTrips, "/s"));
+        figures.Add(new Figure("  the same, raw with RowKey 'state' in every partition", Kind.Rate, events.Rate, readReplaceState.Value, events.RoundTrips, readReplaceState.RoundTrips, "/s"));
+        figures.Add(new Figure("dispatch: fired deadlines + emails (raw: due query + replace each)", Kind.Rate, dispatch.Rate, due.Value, dispatch.RoundTrips, due.RoundTrips, "/s"));
+        figures.Add(new Figure($"statistics, median of {ProductBench.StatisticsRuns} (raw: full scan of N rows)", Kind.Millis, statistics.Median, scan.Median, statistics.RoundTrips, scan.RoundTrips, "ms"));
+        figures.Add(new Figure("list as operator, p50 (raw: one page of 100 of a partition of N)", Kind.Millis, listOperator.P50, pages.P50, listOperator.RoundTrips, pages.RoundTrips, "ms"));
+        figures.Add(new Figure("list as operator, p99", Kind.Millis, listOperator.P99, pages.P99, null, null, "ms"));
+        figures.Add(new Figure("list as provider, p50", Kind.Millis, listProvider.P50, pages.P50, listProvider.RoundTrips, pages.RoundTrips, "ms"));
+        figures.Add(new Figure("list as provider, p99", Kind.Millis, listProvider.P99, pages.P99, null, null, "ms"));
+
+        var section = new StringBuilder();
+        section.AppendLine($"## N = {n:N0} journeys");
+        section.AppendLine();
+        section.AppendLine("| operation | product | raw SDK | product costs × raw | storage round trips per operation: product / raw |");
+        section.AppendLine("| --- | ---: | ---: | ---: | ---: |");
+        foreach (var f in figures)
+        {
+            var trips = f.ProductRoundTrips is null ? "" : $"{Stats.Format(f.ProductRoundTrips.Value)} / {Stats.Format(f.RawRoundTrips ?? double.NaN)}";
+            section.AppendLine($"| {f.Operation} | {Stats.Format(f.Product)} {f.Unit} | {Stats.Format(f.Raw)} {f.Unit} | {Stats.Format(f.Ratio)} | {trips} |");
+        }
+        section.AppendLine();
+        section.AppendLine($"- app process: peak working set (VmHWM) {memory.Peak:N0} MB, current (VmRSS) {memory.Current:N0} MB at the end");
+        foreach (var note in notes) section.AppendLine($"- {note}");
+        section.AppendLine($"- load average after this N: {LoadAverage()}");
+        section.AppendLine();
+        report.Append(section);
+        // Printed now as well: a long run stopped later still leaves the tables of the sizes it finished.
+        log.WriteLine($"N = {n:N0} done.");
+        log.WriteLine();
+        log.WriteLine(section.ToString());
+    }
+    catch (Exception ex)
+    {
+        // What was measured before still prints; the failure says where it stopped.
+        failed = true;
+        report.AppendLine($"## N = {n:N0}: stopped by an error");
+        report.AppendLine();
+        report.AppendLine("```");
+        report.AppendLine(ex.ToString().Length > 3000 ? ex.ToString()[..3000] : ex.ToString());
+        report.AppendLine("```");
+        report.AppendLine();
+        break;
+    }
+}
+report.AppendLine($"Load average at the end: {LoadAverage()}");
+log.WriteLine();
+log.WriteLine(report.ToString());
+return failed ? 1 : 0;
+
+static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
+
+static double MemTotalGb()
+{
+    var line = File.Exists("/proc/meminfo") ? File.ReadLines("/proc/meminfo").FirstOrDefault(l => l.StartsWith("MemTotal:", StringComparison.Ordinal)) : null;
+    return line is null ? double.NaN : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0 / 1024.0;
+}
