@@ -16,6 +16,13 @@ public sealed class ProductBench(AppHost app, SendGridStandIn sendGrid, int n, i
     private readonly HttpClient _operator = app.Client(AppHost.OperatorKey);
     private readonly string[] _ids = Enumerable.Range(0, n).Select(i => "2" + i.ToString("D8", System.Globalization.CultureInfo.InvariantCulture)).ToArray();
 
+    /// <summary>The first journey's ID: its rows are the shape the raw side replays (<see cref="ProductShape"/>).</summary>
+    public const string FirstId = "200000000";
+
+    /// <summary>The listing columns the statistics select (JourneyListing.StatisticsColumns in the product).</summary>
+    public static readonly IReadOnlyList<string> StatisticsColumns =
+        ["ReferralId", "Provider", "ReferralDate", "StartOn", "Benefit", "MonthsEmployedInPrior24", "ShortState", "ShortOn", "SustainedState", "SustainedOn", "IsReferral"];
+
     public sealed record Result(double Rate, double RoundTrips);
 
     public sealed record Latency(double P50, double P99, double Median, double RoundTrips);

@@ -73,21 +73,31 @@ foreach (var n in sizes)
         }
 
         log.WriteLine("  raw SDK...");
+        var shape = await ProductShape.ReadAsync(storage, prefix, ProductBench.FirstId);
+        notes.Add($"the product's requests replayed raw: {shape.Describe()}");
         var raw = new RawBench(storage, "r" + Guid.NewGuid().ToString("N")[..10], n, clients, log);
         await raw.CreateTablesAsync();
         var add = await raw.AddAsync();
+        var replayIntake = await raw.ReplayIntakeAsync(shape);
+        var replayEvent = await raw.ReplayEventAsync(shape);
         var readReplace = await raw.ReadReplaceAsync();
         var readReplaceState = await raw.ReadReplaceStateAsync();
         var due = await raw.DueAsync();
         var scan = await raw.ScanAsync(ProductBench.StatisticsRuns);
         var pages = await raw.PagesAsync(ProductBench.ListRequests);
+        var listingPages = await raw.ListingPagesAsync(prefix, ProductBench.ListRequests);
+        var listingScan = await raw.ListingScanAsync(prefix, ProductBench.StatisticsColumns, ProductBench.StatisticsRuns);
 
         figures.Add(new Figure("intake: referrals (raw: AddEntity)", Kind.Rate, intake.Rate, add.Value, intake.RoundTrips, add.RoundTrips, "/s"));
+        figures.Add(new Figure("  the same, raw: the referral's own requests and rows", Kind.Rate, intake.Rate, replayIntake.Value, intake.RoundTrips, replayIntake.RoundTrips, "/s"));
         figures.Add(new Figure("events: prap-acknowledged (raw: read + ETag replace)", Kind.Rate, events.Rate, readReplace.Value, events.RoundTrips, readReplace.RoundTrips, "/s"));
+        figures.Add(new Figure("  the same, raw: the event's own requests and rows", Kind.Rate, events.Rate, replayEvent.Value, events.RoundTrips, replayEvent.RoundTrips, "/s"));
         figures.Add(new Figure("  the same, raw with RowKey 'state' in every partition", Kind.Rate, events.Rate, readReplaceState.Value, events.RoundTrips, readReplaceState.RoundTrips, "/s"));
         figures.Add(new Figure("dispatch: fired deadlines + emails (raw: due query + replace each)", Kind.Rate, dispatch.Rate, due.Value, dispatch.RoundTrips, due.RoundTrips, "/s"));
         figures.Add(new Figure($"statistics, median of {ProductBench.StatisticsRuns} (raw: full scan of N rows)", Kind.Millis, statistics.Median, scan.Median, statistics.RoundTrips, scan.RoundTrips, "ms"));
+        figures.Add(new Figure("  the same, raw: the listing rows it reads, on the product's index table", Kind.Millis, statistics.Median, listingScan.Median, statistics.RoundTrips, listingScan.RoundTrips, "ms"));
         figures.Add(new Figure("list as operator, p50 (raw: one page of 100 of a partition of N)", Kind.Millis, listOperator.P50, pages.P50, listOperator.RoundTrips, pages.RoundTrips, "ms"));
+        figures.Add(new Figure("  the same, raw: pages of 100 listing rows of the product's index table, p50", Kind.Millis, listOperator.P50, listingPages.P50, listOperator.RoundTrips, listingPages.RoundTrips, "ms"));
         figures.Add(new Figure("list as operator, p99", Kind.Millis, listOperator.P99, pages.P99, null, null, "ms"));
         figures.Add(new Figure("list as provider, p50", Kind.Millis, listProvider.P50, pages.P50, listProvider.RoundTrips, pages.RoundTrips, "ms"));
         figures.Add(new Figure("list as provider, p99", Kind.Millis, listProvider.P99, pages.P99, null, null, "ms"));

@@ -20,6 +20,10 @@ public sealed class RawBench
     private readonly TableClient _state;
     private readonly TableClient _due;
     private readonly TableClient _partition;
+    private readonly TableServiceClient _service;
+    private readonly TableClient _replayJourneys;
+    private readonly TableClient _replayKeys;
+    private readonly TableClient _replayIndex;
     private readonly string[] _ids;
 
     public RawBench(string connectionString, string prefix, int n, int clients, TextWriter log)
@@ -31,10 +35,14 @@ public sealed class RawBench
         options.Retry.NetworkTimeout = TimeSpan.FromSeconds(30); // as the app on this shared machine
         options.AddPolicy(_roundTrips, HttpPipelinePosition.PerRetry);
         var service = new TableServiceClient(connectionString, options);
+        _service = service;
         _rows = service.GetTableClient(prefix + "rows");
         _state = service.GetTableClient(prefix + "state");
         _due = service.GetTableClient(prefix + "due");
         _partition = service.GetTableClient(prefix + "partition");
+        _replayJourneys = service.GetTableClient(prefix + "journeys");
+        _replayKeys = service.GetTableClient(prefix + "keys");
+        _replayIndex = service.GetTableClient(prefix + "index");
         _ids = Enumerable.Range(0, n).Select(i => "2" + i.ToString("D8", System.Globalization.CultureInfo.InvariantCulture)).ToArray();
     }
 
@@ -44,7 +52,7 @@ public sealed class RawBench
 
     public async Task CreateTablesAsync()
     {
-        foreach (var table in new[] { _rows, _state, _due, _partition }) await table.CreateIfNotExistsAsync();
+        foreach (var table in new[] { _rows, _state, _due, _partition, _replayJourneys, _replayKeys, _replayIndex }) await table.CreateIfNotExistsAsync();
         // The SDK's first calls (JIT, connections) before anything is timed; the row does not stay.
         for (var i = 0; i < 16; i++)
         {
@@ -53,6 +61,27 @@ public sealed class RawBench
             await _partition.DeleteEntityAsync("warm-up", "warm-up");
         }
     }
+
+    /// <summary>
+    /// The product's own storage work for a referral, replayed with its own rows (<see cref="ProductShape"/>): the data key
+    /// row, one transaction of index rows in the shared partition, one transaction of the state and history rows; 16 in flight.
+    /// </summary>
+    public Task<Result> ReplayIntakeAsync(ProductShape shape) => ParallelAsync("referral's requests", async id =>
+    {
+        await _replayKeys.AddEntityAsync(shape.For(shape.KeyRow, id));
+        await _replayIndex.SubmitTransactionAsync(shape.IndexRows.Select(r => new TableTransactionAction(TableTransactionActionType.UpsertReplace, shape.For(r, id))));
+        await _replayJourneys.SubmitTransactionAsync(new[] { shape.State }.Concat(shape.ReferralRows)
+            .Select(r => new TableTransactionAction(TableTransactionActionType.Add, shape.For(r, id))));
+    });
+
+    /// <summary>The product's own storage work for the event: read the state, then replace it (ETag) with the event's rows in one transaction.</summary>
+    public Task<Result> ReplayEventAsync(ProductShape shape) => ParallelAsync("event's requests", async id =>
+    {
+        var state = (await _replayJourneys.GetEntityAsync<TableEntity>(id, shape.For(shape.State, id).RowKey)).Value;
+        await _replayJourneys.SubmitTransactionAsync(
+            new[] { new TableTransactionAction(TableTransactionActionType.UpdateReplace, shape.For(shape.State, id), state.ETag) }
+                .Concat(shape.EventRows.Select(r => new TableTransactionAction(TableTransactionActionType.Add, shape.For(r, id)))));
+    });
 
     /// <summary>AddEntity of N compact rows (~200 bytes; PartitionKey and RowKey the row's own ID), 16 in flight.</summary>
     public Task<Result> AddAsync() => ParallelAsync("add", id => _rows.AddEntityAsync(Row(id, id)));
@@ -99,6 +128,49 @@ public sealed class RawBench
         _log.WriteLine($"  raw due query + replace: {fired} in {seconds:N1} s");
         return new Result(fired / seconds, (_roundTrips.Count - before) / (double)_n);
     }
+
+    /// <summary>
+    /// The product's own index table (as the product phases left it), queried raw as the product's list does: pages of 100
+    /// listing rows (<c>PartitionKey eq 'j'</c>, RowKey from <c>l|</c> to <c>l}</c>). Azurite evaluates a query against every row of
+    /// the table, so this is the floor for the list on the table the product really has (listings beside wake-ups and claims).
+    /// </summary>
+    public async Task<Latency> ListingPagesAsync(string productPrefix, int requests)
+    {
+        var table = ProductIndex(productPrefix);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {"j"} and RowKey ge {"l|"} and RowKey lt {"l}"}");
+        var before = _roundTrips.Count;
+        var times = new List<double>();
+        string? token = null;
+        for (var i = 0; i < requests; i++)
+        {
+            var watch = Stopwatch.StartNew();
+            await foreach (var page in table.QueryAsync<TableEntity>(filter, 100).AsPages(token, 100))
+            {
+                token = page.ContinuationToken;
+                break;
+            }
+            times.Add(watch.Elapsed.TotalMilliseconds);
+        }
+        return new Latency(Stats.Percentile(times, 50), Stats.Percentile(times, 99), Stats.Median(times), (_roundTrips.Count - before) / (double)requests);
+    }
+
+    /// <summary>Every listing row of the product's index table, the columns the statistics select, run after run: the median time.</summary>
+    public async Task<Latency> ListingScanAsync(string productPrefix, IReadOnlyList<string> columns, int runs)
+    {
+        var table = ProductIndex(productPrefix);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {"j"} and RowKey ge {"l|"} and RowKey lt {"l}"}");
+        var before = _roundTrips.Count;
+        var times = new List<double>();
+        for (var i = 0; i < runs; i++)
+        {
+            var watch = Stopwatch.StartNew();
+            await foreach (var _ in table.QueryAsync<TableEntity>(filter, select: columns)) { }
+            times.Add(watch.Elapsed.TotalMilliseconds);
+        }
+        return new Latency(Stats.Percentile(times, 50), Stats.Percentile(times, 99), Stats.Median(times), (_roundTrips.Count - before) / (double)runs);
+    }
+
+    private TableClient ProductIndex(string productPrefix) => _service.GetTableClient(productPrefix + "Index");
 
     /// <summary>A full scan of the N compact rows (every page), run after run: the median time.</summary>
     public async Task<Latency> ScanAsync(int runs)

@@ -143,7 +143,7 @@ public sealed class ProcessFaultTests(ITestOutputHelper output) : IAsyncLifetime
         try
         {
             var ids = await SeedAsync(writer, journeys); // every chase is due: the writer fires them and holds after each commit
-            // The writer's dispatch workers (Dispatcher:Parallelism, 4) each hold the first journey they fire after its commit.
+            // The writer's dispatch workers (Dispatcher:Parallelism, 16) each hold the first journey they fire after its commit.
             await WaitForAsync(() => writer.Output.Split('\n').Count(l => l.Contains("Holding journey")) >= 2, TimeSpan.FromSeconds(60), () => writer.Output);
             writer.Kill();
             var held = writer.Output.Split('\n').Count(l => l.Contains("Holding journey"));
