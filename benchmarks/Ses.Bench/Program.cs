@@ -81,7 +81,8 @@ foreach (var n in sizes)
         var replayIntake = await raw.ReplayIntakeAsync(shape);
         var replayEvent = await raw.ReplayEventAsync(shape);
         var readReplace = await raw.ReadReplaceAsync();
-        var readReplaceState = await raw.ReadReplaceStateAsync();
+        // Above 20,000 rows Azurite's repeated-RowKey slowdown makes this line take hours (55/s at 10,000): shown up to there.
+        var readReplaceState = n <= 20_000 ? await raw.ReadReplaceStateAsync() : null;
         var due = await raw.DueAsync();
         var scan = await raw.ScanAsync(ProductBench.StatisticsRuns);
         var pages = await raw.PagesAsync(ProductBench.ListRequests);
@@ -92,7 +93,10 @@ foreach (var n in sizes)
         figures.Add(new Figure("  the same, raw: the referral's own requests and rows", Kind.Rate, intake.Rate, replayIntake.Value, intake.RoundTrips, replayIntake.RoundTrips, "/s"));
         figures.Add(new Figure("events: prap-acknowledged (raw: read + ETag replace)", Kind.Rate, events.Rate, readReplace.Value, events.RoundTrips, readReplace.RoundTrips, "/s"));
         figures.Add(new Figure("  the same, raw: the event's own requests and rows", Kind.Rate, events.Rate, replayEvent.Value, events.RoundTrips, replayEvent.RoundTrips, "/s"));
-        figures.Add(new Figure("  the same, raw with RowKey 'state' in every partition", Kind.Rate, events.Rate, readReplaceState.Value, events.RoundTrips, readReplaceState.RoundTrips, "/s"));
+        if (readReplaceState is not null)
+        {
+            figures.Add(new Figure("  the same, raw with RowKey 'state' in every partition", Kind.Rate, events.Rate, readReplaceState.Value, events.RoundTrips, readReplaceState.RoundTrips, "/s"));
+        }
         figures.Add(new Figure("dispatch: fired deadlines + emails (raw: due query + replace each)", Kind.Rate, dispatch.Rate, due.Value, dispatch.RoundTrips, due.RoundTrips, "/s"));
         figures.Add(new Figure($"statistics, median of {ProductBench.StatisticsRuns} (raw: full scan of N rows)", Kind.Millis, statistics.Median, scan.Median, statistics.RoundTrips, scan.RoundTrips, "ms"));
         figures.Add(new Figure("  the same, raw: the listing rows it reads, on the product's index table", Kind.Millis, statistics.Median, listingScan.Median, statistics.RoundTrips, listingScan.RoundTrips, "ms"));

@@ -23,12 +23,12 @@ public sealed class JourneyIndex(StorageClients storage, JourneyStore store, Tim
 
     private TableClient Table => storage.Index;
 
-    /// <summary>The listing row of <paramref name="journey"/> as of <paramref name="at"/> (when its overdue flag is judged).</summary>
+    /// <summary>
+    /// The listing row of <paramref name="journey"/> as of <paramref name="at"/> (when its overdue flag is judged). The engine
+    /// writes it in a decision's write-ahead transaction when what it shows changed, and the dispatcher at every wake-up
+    /// (ADR 008).
+    /// </summary>
     public static TableEntity ListingRow(Journey journey, DateTimeOffset at) => JourneyListing.From(journey, at).ToEntity();
-
-    /// <summary>Writes the journey's listing over whatever is there (Replace): the writer after each commit of the engine.</summary>
-    public async Task UpsertAsync(Journey journey, DateTimeOffset at, CancellationToken ct = default) =>
-        await Table.UpsertEntityAsync(ListingRow(journey, at), TableUpdateMode.Replace, ct);
 
     /// <summary>Removes the journey's listing (purge, SPEC 6); nothing when it has none.</summary>
     public async Task DeleteAsync(Journey journey, CancellationToken ct = default) =>
