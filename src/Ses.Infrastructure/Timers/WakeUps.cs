@@ -90,7 +90,14 @@ public sealed class WakeUps(StorageClients storage)
                 }
                 catch (TableTransactionFailedException ex) when (ex.FailedTransactionActionIndex is { } failed && ex.Status is 404 or 412)
                 {
-                    left.RemoveAt(failed); // another host claimed, moved or finished it first
+                    // Another host (or this host's other loop) claimed, moved or finished it first, and maybe more of the page:
+                    // the rest are claimed one by one rather than one transaction per loss.
+                    left.RemoveAt(failed);
+                    foreach (var wake in left)
+                    {
+                        if (await Leases.TryClaimAsync(Table, wake.Row, until, owner, ct) is not null) claimed.Add(wake);
+                    }
+                    break;
                 }
             }
         }
