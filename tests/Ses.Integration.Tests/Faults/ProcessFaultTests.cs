@@ -169,6 +169,10 @@ public sealed class ProcessFaultTests(ITestOutputHelper output) : IAsyncLifetime
             var wakes = await index.QueryAsync<Azure.Data.Tables.TableEntity>($"PartitionKey eq 'j' and RowKey ge 'w|' and RowKey lt 'w}}'").ToListAsync();
             Assert.Equal(journeys, wakes.Count);
             Assert.All(wakes, w => Assert.True(w.GetDateTimeOffset("FireAt") > AfterChase, $"{w.RowKey} was not moved"));
+            // And every listing shows the missed chase, the held journeys' too: the next host rewrote what the writer never did.
+            var listings = await index.QueryAsync<Azure.Data.Tables.TableEntity>($"PartitionKey eq 'j' and RowKey ge 'l|' and RowKey lt 'l}}'").ToListAsync();
+            Assert.Equal(journeys, listings.Count);
+            Assert.All(listings, l => Assert.True(l.GetBoolean("HasMissedDeadline"), $"{l.RowKey} still lists the chase as pending"));
         }
         finally
         {
