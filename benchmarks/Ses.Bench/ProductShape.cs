@@ -10,7 +10,7 @@ namespace Ses.Bench;
 /// </summary>
 public sealed record ProductShape(
     string SampleId, TableEntity KeyRow, IReadOnlyList<TableEntity> IndexRows, TableEntity State,
-    IReadOnlyList<TableEntity> ReferralRows, IReadOnlyList<TableEntity> EventRows)
+    IReadOnlyList<TableEntity> ReferralRows, IReadOnlyList<TableEntity> EventRows, IReadOnlyList<TableEntity> FiringRows)
 {
     public static async Task<ProductShape> ReadAsync(string connectionString, string prefix, string sampleId)
     {
@@ -23,8 +23,9 @@ public sealed record ProductShape(
             && (r.RowKey.StartsWith("a|", StringComparison.Ordinal) || r.RowKey.StartsWith("l|", StringComparison.Ordinal) || r.RowKey.StartsWith("w|", StringComparison.Ordinal)))
             .ToList();
         var state = journey.Single(r => r.RowKey.StartsWith("state", StringComparison.Ordinal));
-        List<TableEntity> Commit(int version) => journey.Where(r => r.GetInt32("Version") == version && !r.RowKey.StartsWith("state", StringComparison.Ordinal)).ToList();
-        return new ProductShape(sampleId, key, index, state, Commit(1), Commit(2));
+        List<TableEntity> Commit(int version) => journey.Where(r => !r.RowKey.StartsWith("state", StringComparison.Ordinal)
+            && (r.GetInt32("Version") == version || r.RowKey.StartsWith($"n-{version:D8}-", StringComparison.Ordinal))).ToList();
+        return new ProductShape(sampleId, key, index, state, Commit(1), Commit(2), Commit(3));
     }
 
     /// <summary>A copy of <paramref name="row"/> for journey <paramref name="id"/>: its keys with the sample's ID replaced.</summary>
@@ -39,7 +40,16 @@ public sealed record ProductShape(
         return copy;
     }
 
+    public TableEntity Wake => IndexRows.Single(r => r.RowKey.StartsWith("w|", StringComparison.Ordinal));
+
+    public TableEntity Listing => IndexRows.Single(r => r.RowKey.StartsWith("l|", StringComparison.Ordinal));
+
+    /// <summary>The email the chase firing committed (its row is marked sent after the send).</summary>
+    public TableEntity Email => FiringRows.Single(r => r.RowKey.StartsWith("n-", StringComparison.Ordinal));
+
     public string Describe() =>
         $"a referral writes 1 key row, {IndexRows.Count} index rows in one transaction and state + {ReferralRows.Count} rows in another; " +
-        $"the event reads the state and writes it with {EventRows.Count} rows in one transaction";
+        $"the event reads the state and writes it with {EventRows.Count} rows in one transaction; a fired chase claims its wake-up " +
+        $"(100 a transaction), reads the state, writes it with {FiringRows.Count} rows, moves the wake-up with the listing and the " +
+        "email's pointer in one transaction, marks the email sent and removes the pointer";
 }

@@ -80,6 +80,7 @@ foreach (var n in sizes)
         var add = await raw.AddAsync();
         var replayIntake = await raw.ReplayIntakeAsync(shape);
         var replayEvent = await raw.ReplayEventAsync(shape);
+        var replayDispatch = await raw.ReplayDispatchAsync(shape);
         var readReplace = await raw.ReadReplaceAsync();
         // Above 20,000 rows Azurite's repeated-RowKey slowdown makes this line take hours (55/s at 10,000): shown up to there.
         var readReplaceState = n <= 20_000 ? await raw.ReadReplaceStateAsync() : null;
@@ -98,6 +99,7 @@ foreach (var n in sizes)
             figures.Add(new Figure("  the same, raw with RowKey 'state' in every partition", Kind.Rate, events.Rate, readReplaceState.Value, events.RoundTrips, readReplaceState.RoundTrips, "/s"));
         }
         figures.Add(new Figure("dispatch: fired deadlines + emails (raw: due query + replace each)", Kind.Rate, dispatch.Rate, due.Value, dispatch.RoundTrips, due.RoundTrips, "/s"));
+        figures.Add(new Figure("  the same, raw: a fired deadline's own requests and rows (no email sent)", Kind.Rate, dispatch.Rate, replayDispatch.Value, dispatch.RoundTrips, replayDispatch.RoundTrips, "/s"));
         figures.Add(new Figure($"statistics, median of {ProductBench.StatisticsRuns} (raw: full scan of N rows)", Kind.Millis, statistics.Median, scan.Median, statistics.RoundTrips, scan.RoundTrips, "ms"));
         figures.Add(new Figure("  the same, raw: the listing rows it reads, on the product's index table", Kind.Millis, statistics.Median, listingScan.Median, statistics.RoundTrips, listingScan.RoundTrips, "ms"));
         figures.Add(new Figure("list as operator, p50 (raw: one page of 100 of a partition of N)", Kind.Millis, listOperator.P50, pages.P50, listOperator.RoundTrips, pages.RoundTrips, "ms"));
