@@ -177,7 +177,10 @@ public sealed class JourneyEngine(
             if (await LandedAsync(journeyId, commit, ct) is { } landed) return new EngineResult(landed, null, decision.Events);
             throw new ConcurrencyConflictException(ex) { ClaimWritten = claim is not null && writes == IndexWrites.Ahead };
         }
-        var stored = new StoredJourney(after, written.State, requestHash ?? before?.RequestHash, commit.CommitId, recorded, now);
+        var stored = new StoredJourney(after, written.State, requestHash ?? before?.RequestHash, commit.CommitId, recorded, now)
+        {
+            LegacyRows = before?.LegacyRows ?? false, // the commit carried the column over (ADR 007)
+        };
         var claimed = notifications.Select((n, i) => new ClaimedNotification(n, written.Notifications[i])).ToArray();
         // Deferred: the caller writes the pointers first, then hands the emails over.
         if (writes == IndexWrites.Ahead && claimed.Length > 0) sender.Deliver(claimed, after.Version);
