@@ -13,7 +13,9 @@ public sealed record DueTimer(
 }
 
 /// <summary>
-/// The durable timers table. Partitioned by the UTC hour a timer fires in and ordered by fire time, so due timers are a
+/// The per-step timers table of the release before issue 9, still read and fired so that timers written before the
+/// upgrade go off (journeys now keep one wake-up row each, <see cref="WakeUps"/>, ADR 008); <see cref="ScheduleAsync"/>
+/// writes rows in that format for the compatibility tests. Partitioned by the UTC hour a timer fires in and ordered by fire time, so due timers are a
 /// range query, never a scan of journeys. Keys are deterministic: writing a timer twice is one row. Timers are written
 /// before the journey commit that schedules them (write-ahead), carrying that commit's version: a dispatcher that finds
 /// the journey below it leaves the timer for later (ADR 001). A timer whose deadline was met, cancelled or moved finds
