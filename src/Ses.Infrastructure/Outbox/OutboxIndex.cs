@@ -225,16 +225,8 @@ public sealed class OutboxIndex(StorageClients storage, GroupCommit group)
         }
     }
 
-    private static async Task DeleteAsync(TableClient table, string partition, string rowKey, CancellationToken ct)
-    {
-        try
-        {
-            await table.DeleteEntityAsync(partition, rowKey, ETag.All, ct);
-        }
-        catch (RequestFailedException ex) when (ex.Status == 404)
-        {
-        }
-    }
+    private static Task DeleteAsync(TableClient table, string partition, string rowKey, CancellationToken ct) =>
+        Leases.DeleteAsync(table, new TableEntity(partition, rowKey), ct);
 
     private static OutboxPointer Read(TableEntity row) => new(
         row.GetString("NotificationId") ?? row.RowKey, row.GetInt32("Version") ?? 0,

@@ -41,31 +41,13 @@ public sealed class OutboxSender(
         {
             if (_inFlight.ContainsKey(pointer.NotificationId)) continue;
             await _slots.WaitAsync(ct);
-            var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            if (!_inFlight.TryAdd(pointer.NotificationId, done.Task))
+            // Never cancelled by the caller: cancelling between SendGrid's answer and the mark is how emails go twice.
+            if (!Start(pointer.NotificationId, slotHeld: true, () => HandleAsync(pointer, CancellationToken.None)))
             {
                 _slots.Release();
                 continue;
             }
             started++;
-            _ = Task.Run(async () =>
-            {
-                try
-                {
-                    // Never cancelled by the caller: cancelling between SendGrid's answer and the mark is how emails go twice.
-                    await HandleAsync(pointer, CancellationToken.None);
-                }
-                catch (Exception ex)
-                {
-                    log.LogWarning("Delivering notification {NotificationId} failed: {Error}; it is retried later.", pointer.NotificationId, ex.GetType().Name);
-                }
-                finally
-                {
-                    _inFlight.TryRemove(pointer.NotificationId, out _);
-                    _slots.Release();
-                    done.SetResult();
-                }
-            }, CancellationToken.None);
         }
         return started;
     }
@@ -79,30 +61,46 @@ public sealed class OutboxSender(
     {
         foreach (var (n, etag) in claimed)
         {
-            var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            if (!_inFlight.TryAdd(n.NotificationId, done.Task)) continue;
-            _ = Task.Run(async () =>
+            Start(n.NotificationId, slotHeld: false, async () =>
             {
-                var slot = false;
-                try
+                if (n.LeaseUntil - real.Now < options.SendTimeout + OthersPoll) return;
+                await SendClaimedAsync(OutboxIndex.Own(n, version, n.FirstAttemptAt ?? real.Now), n, n, etag, CancellationToken.None);
+            });
+        }
+    }
+
+    /// <summary>
+    /// Runs one delivery in the background, tracked as in flight under its notification ID and within a send slot (taken
+    /// here unless the caller holds one); false, and nothing started, when that notification is in flight already.
+    /// </summary>
+    private bool Start(string notificationId, bool slotHeld, Func<Task> deliver)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!_inFlight.TryAdd(notificationId, done.Task)) return false;
+        _ = Task.Run(async () =>
+        {
+            var slot = slotHeld;
+            try
+            {
+                if (!slot)
                 {
                     await _slots.WaitAsync();
                     slot = true;
-                    if (n.LeaseUntil - real.Now < options.SendTimeout + OthersPoll) return;
-                    await SendClaimedAsync(OutboxIndex.Own(n, version, n.FirstAttemptAt ?? real.Now), n, n, etag, CancellationToken.None);
                 }
-                catch (Exception ex)
-                {
-                    log.LogWarning("Delivering notification {NotificationId} failed: {Error}; it is retried later.", n.NotificationId, ex.GetType().Name);
-                }
-                finally
-                {
-                    _inFlight.TryRemove(n.NotificationId, out _);
-                    if (slot) _slots.Release();
-                    done.SetResult();
-                }
-            }, CancellationToken.None);
-        }
+                await deliver();
+            }
+            catch (Exception ex)
+            {
+                log.LogWarning("Delivering notification {NotificationId} failed: {Error}; it is retried later.", notificationId, ex.GetType().Name);
+            }
+            finally
+            {
+                _inFlight.TryRemove(notificationId, out _);
+                if (slot) _slots.Release();
+                done.SetResult();
+            }
+        }, CancellationToken.None);
+        return true;
     }
 
     /// <summary>Starts delivering in the background (after timers fired) without waiting; failures are logged and retried later.</summary>
