@@ -1,8 +1,8 @@
-using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Azure;
 using Azure.Data.Tables;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.Caching.Memory;
 using Ses.Infrastructure.Storage;
 
 namespace Ses.Infrastructure.Protection;
@@ -14,30 +14,38 @@ namespace Ses.Infrastructure.Protection;
 /// longer be read. Keys are cached per host; a key that fails to open data is re-read once (the journey may have been
 /// purged and referred again through another host). A key row protected by a Data Protection key this host has not
 /// seen yet (another host created it) makes this host read the key ring again, at most every few seconds.
+/// The cache holds at most <c>capacity</c> keys (<see cref="DefaultCacheEntries"/>, about 20 MB), the least recently used
+/// leaving first: a host runs for months while the caseload grows for years, and a key not in memory costs one point read.
 /// The row key is <c>data-key~{journeyId}</c> (ADR 007: unique across partitions); a legacy <c>data-key</c> row, written
 /// before, is still read when the new one is a 404, and deleted with it.
 /// </summary>
-public sealed class JourneyKeyStore(StorageClients storage, IDataProtectionProvider dataProtection, Func<IDataProtectionProvider>? reread = null)
+public sealed class JourneyKeyStore(
+    StorageClients storage, IDataProtectionProvider dataProtection, Func<IDataProtectionProvider>? reread = null, int capacity = JourneyKeyStore.DefaultCacheEntries)
+    : IDisposable
 {
     public const string LegacyRowKey = "data-key";
+    public const int DefaultCacheEntries = 100_000;
 
     public static string RowKey(string journeyId) => $"{LegacyRowKey}~{journeyId}";
     private const string Purpose = "Ses.Journeys.DataKey.v1";
     private static readonly TimeSpan RereadInterval = TimeSpan.FromSeconds(5);
     private IDataProtector _protector = dataProtection.CreateProtector(Purpose);
     private long _rereadAt;
-    private readonly ConcurrentDictionary<string, byte[]> _cache = new(StringComparer.Ordinal);
+    private readonly MemoryCache _cache = new(new MemoryCacheOptions { SizeLimit = capacity });
+
+    /// <summary>How many data keys this host holds in memory now (never more than its capacity).</summary>
+    public int CachedCount => _cache.Count;
 
     private TableClient Table => storage.Keys;
 
     /// <summary>The journey's data key, or null when it has none (never encrypted, or purged).</summary>
     public async Task<byte[]?> FindAsync(string journeyId, CancellationToken ct = default)
     {
-        if (_cache.TryGetValue(journeyId, out var cached)) return cached;
+        if (_cache.TryGetValue(journeyId, out byte[]? cached)) return cached!;
         var row = await Table.GetEntityIfExistsAsync<TableEntity>(journeyId, RowKey(journeyId), cancellationToken: ct);
         if (!row.HasValue) row = await Table.GetEntityIfExistsAsync<TableEntity>(journeyId, LegacyRowKey, cancellationToken: ct);
         if (!row.HasValue) return null;
-        return _cache[journeyId] = Unprotect(row.Value!);
+        return Remember(journeyId, Unprotect(row.Value!));
     }
 
     /// <summary>
@@ -57,7 +65,7 @@ public sealed class JourneyKeyStore(StorageClients storage, IDataProtectionProvi
         try
         {
             await Table.AddEntityAsync(entity, ct);
-            return _cache[journeyId] = key;
+            return Remember(journeyId, key);
         }
         catch (RequestFailedException ex) when (ex.Status == 409)
         {
@@ -92,7 +100,12 @@ public sealed class JourneyKeyStore(StorageClients storage, IDataProtectionProvi
         await Table.DeleteEntityAsync(journeyId, LegacyRowKey, ETag.All, ct);
     }
 
-    public void Forget(string journeyId) => _cache.TryRemove(journeyId, out _);
+    public void Forget(string journeyId) => _cache.Remove(journeyId);
+
+    public void Dispose() => _cache.Dispose();
+
+    /// <summary>At the limit the cache refuses the key and drops the least recently used 5% in the background.</summary>
+    private byte[] Remember(string journeyId, byte[] key) => _cache.Set(journeyId, key, new MemoryCacheEntryOptions { Size = 1 });
 
     private byte[] Unprotect(TableEntity row)
     {

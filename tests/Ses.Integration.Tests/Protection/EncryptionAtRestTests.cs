@@ -9,6 +9,7 @@ using Ses.Infrastructure.Journeys;
 using Ses.Infrastructure.Protection;
 using Ses.Infrastructure.Storage;
 using Ses.Integration.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Ses.Integration.Tests.Protection;
 
@@ -171,6 +172,31 @@ public sealed class EncryptionAtRestTests
         var response = await client.PostAsync($"/api/journeys/{id}/documents", upload);
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("documentId").GetString()!;
+    }
+
+    [Fact] // issue 9: a host runs for months while the caseload grows for years; its cache of data keys stays bounded
+    public async Task A_host_keeps_a_bounded_number_of_data_keys_in_memory_and_reads_the_others_again()
+    {
+        var storage = StoreOutsideTheApp.Clients(SesApp.NewPrefix());
+        await storage.EnsureCreatedAsync();
+        var protection = new ServiceCollection().AddSingleton(storage).AddJourneyDataProtection()
+            .BuildServiceProvider().GetRequiredService<Microsoft.AspNetCore.DataProtection.IDataProtectionProvider>();
+        using var keys = new JourneyKeyStore(storage, protection, capacity: 8);
+        var created = new Dictionary<string, byte[]>();
+        var most = 0;
+        for (var i = 0; i < 40; i++)
+        {
+            var id = $"2{i:D8}";
+            created[id] = await keys.GetOrCreateAsync(id, fresh: true);
+            most = Math.Max(most, keys.CachedCount);
+        }
+        Assert.InRange(most, 1, 8);
+
+        foreach (var (id, key) in created) Assert.Equal(key, await keys.FindAsync(id)); // from memory or read again
+        Assert.InRange(keys.CachedCount, 1, 8);
+        var requests = storage.RoundTrips.Count;
+        foreach (var id in created.Keys.Take(20)) await keys.FindAsync(id);
+        Assert.True(storage.RoundTrips.Count - requests >= 12, "keys beyond the cache's capacity are read from storage again");
     }
 
     /// <summary>Every row of every table and every blob (name, metadata, bytes) of the app's prefix, as text.</summary>
