@@ -14,7 +14,7 @@ namespace Ses.Infrastructure.Protection;
 /// longer be read. Keys are cached per host; a key that fails to open data is re-read once (the journey may have been
 /// purged and referred again through another host). A key row protected by a Data Protection key this host has not
 /// seen yet (another host created it) makes this host read the key ring again, at most every few seconds.
-/// The cache holds at most <c>capacity</c> keys (<see cref="DefaultCacheEntries"/>, about 20 MB), the least recently used
+/// The cache holds at most <c>capacity</c> keys (<see cref="DefaultCacheEntries"/>, about 30 MB), the least recently used
 /// leaving first: a host runs for months while the caseload grows for years, and a key not in memory costs one point read.
 /// The row key is <c>data-key~{journeyId}</c> (ADR 007: unique across partitions); a legacy <c>data-key</c> row, written
 /// before, is still read when the new one is a 404, and deleted with it.
