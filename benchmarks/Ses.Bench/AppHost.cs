@@ -91,10 +91,10 @@ public sealed class AppHost : IAsyncDisposable
         }
     }
 
-    public HttpClient Client(string key)
+    public HttpClient Client(string key, TimeSpan? timeout = null)
     {
         var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 64, PooledConnectionLifetime = TimeSpan.FromMinutes(30) };
-        var client = new HttpClient(handler) { BaseAddress = new Uri(BaseUrl), Timeout = TimeSpan.FromMinutes(30) };
+        var client = new HttpClient(handler) { BaseAddress = new Uri(BaseUrl), Timeout = timeout ?? TimeSpan.FromMinutes(30) };
         client.DefaultRequestHeaders.Add("x-functions-key", key);
         return client;
     }

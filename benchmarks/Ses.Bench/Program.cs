@@ -8,7 +8,7 @@ using Ses.Bench;
 //   --clients 16     requests in flight in the parallel phases
 //   --app PATH       Ses.Functions.dll (Release)
 //   --product-only   the product's figures, memory and round trips without the raw SDK phases (n/a in the raw columns):
-//                    for the 100,000 memory run, whose raw phases alone take over an hour on 2 cores
+//                    for long runs, whose raw phases alone take over an hour on 2 cores at 100,000
 // SES_BENCH_STORAGE: the Azurite connection string. SES_BENCH_AZURITE, SES_BENCH_DOTNET: versions for the header.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
