@@ -3,8 +3,9 @@
 # for N = 1,000 and 10,000 journeys, against the raw Azure SDK calls for the same work in the same run.
 #   bash benchmarks/run.sh                 N = 1,000 and 10,000 (about 10 minutes on 2 cores)
 #   bash benchmarks/run.sh --large         also N = 100,000
-#   bash benchmarks/run.sh --n 100000 --product-only
-#                                          the product's figures and memory only, no raw SDK phases (about an hour)
+#   bash benchmarks/run.sh --n 100000 --memory
+#                                          issue 9's memory goal: 100,000 journeys, a clock move firing 50,000 chases
+#   bash benchmarks/run.sh --product-only  the product's side only (no raw SDK phases; with any of the above)
 #   bash benchmarks/run.sh --n 200         other sizes (comma-separated), e.g. while developing
 #   bash benchmarks/run.sh --micro [...]   the domain micro-benchmarks instead (BenchmarkDotNet; extra arguments go to it)
 # Compare the ratio column (measured in one run), not absolute figures: these machines are shared.

@@ -6,7 +6,9 @@ using System.Text.Json;
 namespace Ses.Bench;
 
 /// <summary>The product's figures for one N, measured over HTTP against the app process (what a client sees).</summary>
-public sealed class ProductBench(AppHost app, SendGridStandIn sendGrid, int n, int clients, TextWriter log)
+/// <param name="ucEvery">1: every journey is UC (each has a UCPR1 chase the clock move fires); 2: every second one, the others
+/// not (purchase order numbers starting 1, JSA: no chase, nothing due in the clock move).</param>
+public sealed class ProductBench(AppHost app, SendGridStandIn sendGrid, int n, int clients, TextWriter log, int ucEvery = 1)
 {
     public const int StatisticsRuns = 5;
     public const int ListRequests = 200;
@@ -16,7 +18,11 @@ public sealed class ProductBench(AppHost app, SendGridStandIn sendGrid, int n, i
     private readonly HttpClient _operator = app.Client(AppHost.OperatorKey);
     // The clock move fires everything due before it answers: at 100,000 journeys on Azurite that is most of an hour.
     private readonly HttpClient _clock = app.Client(AppHost.OperatorKey, Timeout.InfiniteTimeSpan);
-    private readonly string[] _ids = Enumerable.Range(0, n).Select(i => "2" + i.ToString("D8", System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+    // A PRaP referral is UC when its purchase order number starts with 2 (13.06); the others start with 1, from 150000000 on
+    // (the warm-up's are 100000000 to 100000015).
+    private readonly string[] _ids = Enumerable.Range(0, n).Select(i => i % ucEvery == 0
+        ? "2" + i.ToString("D8", System.Globalization.CultureInfo.InvariantCulture)
+        : "1" + (50_000_000 + i).ToString("D8", System.Globalization.CultureInfo.InvariantCulture)).ToArray();
 
     /// <summary>The first journey's ID: its rows are the shape the raw side replays (<see cref="ProductShape"/>).</summary>
     public const string FirstId = "200000000";
@@ -35,6 +41,8 @@ public sealed class ProductBench(AppHost app, SendGridStandIn sendGrid, int n, i
     public int ErrorCount => _errorCount;
 
     public int Fired { get; private set; }
+    /// <summary>The UCPR1 chases the clock move fires, one per UC journey, each with its email.</summary>
+    public int Chases => (n + ucEvery - 1) / ucEvery;
     public double ClockAnswerSeconds { get; private set; }
     public bool AllEmailsArrived { get; private set; }
     public long EmailsDuringDispatch { get; private set; }
@@ -65,7 +73,7 @@ public sealed class ProductBench(AppHost app, SendGridStandIn sendGrid, int n, i
     }
 
     /// <summary>N referrals, <c>clients</c> in flight: referrals per second.</summary>
-    public Task<Result> IntakeAsync() => ParallelPhaseAsync("intake", id => _intake.PostAsJsonAsync("/api/referrals", Body(id)), HttpStatusCode.Created);
+    public Task<Result> IntakeAsync() => ParallelPhaseAsync("intake", id => _intake.PostAsJsonAsync("/api/referrals", Body(id, id[0] == '2' ? "UC" : "JSA")), HttpStatusCode.Created);
 
     /// <summary>One prap-acknowledged event per journey (read, decide, commit with history): events per second.</summary>
     public Task<Result> EventsAsync() => ParallelPhaseAsync("events", id => _provider.PostAsJsonAsync($"/api/journeys/{id}/events", Event(id)), HttpStatusCode.OK);
@@ -80,7 +88,7 @@ public sealed class ProductBench(AppHost app, SendGridStandIn sendGrid, int n, i
     }
 
     /// <summary>
-    /// One clock move past every journey's UCPR1 chase (09:00 Friday 6 March): from the POST to the last chase's email
+    /// One clock move past every UC journey's UCPR1 chase (09:00 Friday 6 March): from the POST to the last chase's email
     /// accepted by the stand-in, fired deadlines (each with its email) per second. The clock's answer is awaited after: it
     /// fires everything due before it answers, most of an hour at 100,000 journeys on Azurite.
     /// </summary>
@@ -93,7 +101,7 @@ public sealed class ProductBench(AppHost app, SendGridStandIn sendGrid, int n, i
         var answered = TimeSpan.Zero;
         var clock = _clock.PostAsJsonAsync("/api/admin/clock", new { advanceBy = "P5D" }).ContinueWith(t => { answered = watch.Elapsed; return t; }).Unwrap();
         // Generous: the app is measured, not hurried; a run that does not finish says so instead of hanging for ever.
-        AllEmailsArrived = await sendGrid.WaitForAsync(emailsBefore + n, TimeSpan.FromSeconds(Math.Max(300, n / 5.0)));
+        AllEmailsArrived = await sendGrid.WaitForAsync(emailsBefore + Chases, TimeSpan.FromSeconds(Math.Max(300, Chases / 5.0)));
         var elapsed = watch.Elapsed.TotalSeconds;
         var delivered = sendGrid.Accepted - emailsBefore;
         var response = await clock;
@@ -101,12 +109,12 @@ public sealed class ProductBench(AppHost app, SendGridStandIn sendGrid, int n, i
         var text = await response.Content.ReadAsStringAsync();
         if (!response.IsSuccessStatusCode) Error($"clock: {(int)response.StatusCode} {text}");
         else Fired = JsonDocument.Parse(text).RootElement.TryGetProperty("fired", out var f) && f.ValueKind == JsonValueKind.Number ? f.GetInt32() : -1;
-        if (!AllEmailsArrived) Error($"dispatch: {delivered} of {n} emails within the timeout");
+        if (!AllEmailsArrived) Error($"dispatch: {delivered} of {Chases} emails within the timeout");
         await sendGrid.SettleAsync(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30)); // the "sent" marks follow the last email
         EmailsDuringDispatch = sendGrid.Accepted - emailsBefore;
         var after = await RoundTripsAsync();
         log.WriteLine($"  dispatch: clock answered after {ClockAnswerSeconds:N1} s (fired {Fired}), {delivered} emails after {elapsed:N1} s");
-        return new Result(Math.Min(delivered, n) / elapsed, (after - before) / (double)n);
+        return new Result(Math.Min(delivered, Chases) / elapsed, (after - before) / (double)Chases);
     }
 
     /// <summary>GET /api/reports/statistics (json), run after run: the median time.</summary>

@@ -9,6 +9,8 @@ using Ses.Bench;
 //   --app PATH       Ses.Functions.dll (Release)
 //   --product-only   the product's figures, memory and round trips without the raw SDK phases (n/a in the raw columns):
 //                    for long runs, whose raw phases alone take over an hour on 2 cores at 100,000
+//   --memory         issue 9's memory goal: N journeys of which every second is UC, and one clock move that fires the
+//                    N/2 UCPR1 chases; intake, dispatch and the peak working set only (no events, statistics, list or raw)
 // SES_BENCH_STORAGE: the Azurite connection string. SES_BENCH_AZURITE, SES_BENCH_DOTNET: versions for the header.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
@@ -16,6 +18,7 @@ var sizes = new List<int> { 1_000, 10_000 };
 var clients = 16;
 string? dll = null;
 var productOnly = false;
+var memoryOnly = false;
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -25,6 +28,7 @@ for (var i = 0; i < args.Length; i++)
         case "--clients": clients = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--app": dll = Path.GetFullPath(args[++i]); break;
         case "--product-only": productOnly = true; break;
+        case "--memory": memoryOnly = productOnly = true; break;
         default: Console.Error.WriteLine($"Unknown argument {args[i]}; see docs/benchmarks.md."); return 2;
     }
 }
@@ -58,15 +62,17 @@ foreach (var n in sizes)
         ProductBench.Latency statistics, listOperator, listProvider;
         await using (var app = await AppHost.StartAsync(dll, storage, prefix, sendGrid.BaseUrl))
         {
-            var product = new ProductBench(app, sendGrid, n, clients, log);
+            var product = new ProductBench(app, sendGrid, n, clients, log, ucEvery: memoryOnly ? 2 : 1);
+            var notRun = new ProductBench.Latency(double.NaN, double.NaN, double.NaN, double.NaN);
             await product.WarmUpAsync();
             intake = await product.IntakeAsync();
-            events = await product.EventsAsync();
+            events = memoryOnly ? new ProductBench.Result(double.NaN, double.NaN) : await product.EventsAsync();
             dispatch = await product.DispatchAsync();
-            statistics = await product.StatisticsAsync();
-            listOperator = await product.ListAsync(asOperator: true);
-            listProvider = await product.ListAsync(asOperator: false);
+            statistics = memoryOnly ? notRun : await product.StatisticsAsync();
+            listOperator = memoryOnly ? notRun : await product.ListAsync(asOperator: true);
+            listProvider = memoryOnly ? notRun : await product.ListAsync(asOperator: false);
             memory = app.Memory();
+            if (memoryOnly) notes.Add($"--memory: {n:N0} journeys, every second one UC: the clock move had {product.Chases:N0} UCPR1 chases to fire; events, statistics and list not run");
             notes.Add($"clock move answered after {product.ClockAnswerSeconds:N1} s, fired {product.Fired}; emails received in the dispatch phase: {product.EmailsDuringDispatch:N0}" +
                 (product.AllEmailsArrived ? "" : " (NOT all N within the timeout)"));
             if (product.ErrorCount > 0)
