@@ -4,12 +4,13 @@ using System.Text;
 using System.Text.Json;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs.Models;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.DependencyInjection;
 using Ses.Infrastructure.Documents;
 using Ses.Infrastructure.Journeys;
 using Ses.Infrastructure.Protection;
 using Ses.Infrastructure.Storage;
 using Ses.Integration.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Ses.Integration.Tests.Protection;
 
@@ -179,9 +180,8 @@ public sealed class EncryptionAtRestTests
     {
         var storage = StoreOutsideTheApp.Clients(SesApp.NewPrefix());
         await storage.EnsureCreatedAsync();
-        var protection = new ServiceCollection().AddSingleton(storage).AddJourneyDataProtection()
-            .BuildServiceProvider().GetRequiredService<Microsoft.AspNetCore.DataProtection.IDataProtectionProvider>();
-        using var keys = new JourneyKeyStore(storage, protection, capacity: 8);
+        await using var services = new ServiceCollection().AddSingleton(storage).AddJourneyDataProtection().BuildServiceProvider();
+        using var keys = new JourneyKeyStore(storage, services.GetRequiredService<IDataProtectionProvider>(), capacity: 8);
         var created = new Dictionary<string, byte[]>();
         var most = 0;
         for (var i = 0; i < 40; i++)
