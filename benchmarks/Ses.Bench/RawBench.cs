@@ -34,15 +34,14 @@ public sealed class RawBench
         var options = new TableClientOptions();
         options.Retry.NetworkTimeout = TimeSpan.FromSeconds(30); // as the app on this shared machine
         options.AddPolicy(_roundTrips, HttpPipelinePosition.PerRetry);
-        var service = new TableServiceClient(connectionString, options);
-        _service = service;
-        _rows = service.GetTableClient(prefix + "rows");
-        _state = service.GetTableClient(prefix + "state");
-        _due = service.GetTableClient(prefix + "due");
-        _partition = service.GetTableClient(prefix + "partition");
-        _replayJourneys = service.GetTableClient(prefix + "journeys");
-        _replayKeys = service.GetTableClient(prefix + "keys");
-        _replayIndex = service.GetTableClient(prefix + "index");
+        _service = new TableServiceClient(connectionString, options);
+        _rows = _service.GetTableClient(prefix + "rows");
+        _state = _service.GetTableClient(prefix + "state");
+        _due = _service.GetTableClient(prefix + "due");
+        _partition = _service.GetTableClient(prefix + "partition");
+        _replayJourneys = _service.GetTableClient(prefix + "journeys");
+        _replayKeys = _service.GetTableClient(prefix + "keys");
+        _replayIndex = _service.GetTableClient(prefix + "index");
         _ids = Enumerable.Range(0, n).Select(i => "2" + i.ToString("D8", System.Globalization.CultureInfo.InvariantCulture)).ToArray();
     }
 
@@ -181,59 +180,23 @@ public sealed class RawBench
     /// listing rows (<c>PartitionKey eq 'j'</c>, RowKey from <c>l|</c> to <c>l}</c>). Azurite evaluates a query against every row of
     /// the table, so this is the floor for the list on the table the product really has (listings beside wake-ups and claims).
     /// </summary>
-    public async Task<Latency> ListingPagesAsync(string productPrefix, int requests)
-    {
-        var table = ProductIndex(productPrefix);
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {"j"} and RowKey ge {"l|"} and RowKey lt {"l}"}");
-        var before = _roundTrips.Count;
-        var times = new List<double>();
-        string? token = null;
-        for (var i = 0; i < requests; i++)
-        {
-            var watch = Stopwatch.StartNew();
-            await foreach (var page in table.QueryAsync<TableEntity>(filter, 100).AsPages(token, 100))
-            {
-                token = page.ContinuationToken;
-                break;
-            }
-            times.Add(watch.Elapsed.TotalMilliseconds);
-        }
-        return new Latency(Stats.Percentile(times, 50), Stats.Percentile(times, 99), Stats.Median(times), (_roundTrips.Count - before) / (double)requests);
-    }
+    public Task<Latency> ListingPagesAsync(string productPrefix, int requests) => WalkPagesAsync(ProductIndex(productPrefix), ListingFilter, requests);
 
     /// <summary>Every listing row of the product's index table, the columns the statistics select, run after run: the median time.</summary>
-    public async Task<Latency> ListingScanAsync(string productPrefix, IReadOnlyList<string> columns, int runs)
-    {
-        var table = ProductIndex(productPrefix);
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {"j"} and RowKey ge {"l|"} and RowKey lt {"l}"}");
-        var before = _roundTrips.Count;
-        var times = new List<double>();
-        for (var i = 0; i < runs; i++)
-        {
-            var watch = Stopwatch.StartNew();
-            await foreach (var _ in table.QueryAsync<TableEntity>(filter, select: columns)) { }
-            times.Add(watch.Elapsed.TotalMilliseconds);
-        }
-        return new Latency(Stats.Percentile(times, 50), Stats.Percentile(times, 99), Stats.Median(times), (_roundTrips.Count - before) / (double)runs);
-    }
+    public Task<Latency> ListingScanAsync(string productPrefix, IReadOnlyList<string> columns, int runs) =>
+        TimeAsync(runs, async () => { await foreach (var _ in ProductIndex(productPrefix).QueryAsync<TableEntity>(ListingFilter, select: columns)) { } });
+
+    private static readonly string ListingFilter = TableClient.CreateQueryFilter($"PartitionKey eq {"j"} and RowKey ge {"l|"} and RowKey lt {"l}"}");
 
     private TableClient ProductIndex(string productPrefix) => _service.GetTableClient(productPrefix + "Index");
 
     /// <summary>A full scan of the N compact rows (every page), run after run: the median time.</summary>
-    public async Task<Latency> ScanAsync(int runs)
+    public Task<Latency> ScanAsync(int runs) => TimeAsync(runs, async () =>
     {
-        var before = _roundTrips.Count;
-        var times = new List<double>();
-        for (var i = 0; i < runs; i++)
-        {
-            var watch = Stopwatch.StartNew();
-            var count = 0;
-            await foreach (var _ in _rows.QueryAsync<TableEntity>()) count++;
-            times.Add(watch.Elapsed.TotalMilliseconds);
-            if (count != _n) throw new InvalidOperationException($"The scan found {count} rows of {_n}.");
-        }
-        return new Latency(Stats.Percentile(times, 50), Stats.Percentile(times, 99), Stats.Median(times), (_roundTrips.Count - before) / (double)runs);
-    }
+        var count = 0;
+        await foreach (var _ in _rows.QueryAsync<TableEntity>()) count++;
+        if (count != _n) throw new InvalidOperationException($"The scan found {count} rows of {_n}.");
+    });
 
     /// <summary>
     /// N rows in one partition (written in transactions of 100, untimed), then <paramref name="requests"/> query pages of 100
@@ -244,19 +207,33 @@ public sealed class RawBench
         var batches = _ids.Chunk(100).ToArray();
         await Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelism = _clients }, async (batch, ct) =>
             await _partition.SubmitTransactionAsync(batch.Select(id => new TableTransactionAction(TableTransactionActionType.Add, Row("p", id))), ct));
+        return await WalkPagesAsync(_partition, TableClient.CreateQueryFilter($"PartitionKey eq {"p"}"), requests);
+    }
+
+    /// <summary>Query pages of 100 one after another, following the continuation and from the first again after the last.</summary>
+    private Task<Latency> WalkPagesAsync(TableClient table, string filter, int requests)
+    {
+        string? token = null;
+        return TimeAsync(requests, async () =>
+        {
+            await using var pages = table.QueryAsync<TableEntity>(filter, maxPerPage: 100).AsPages(token, 100).GetAsyncEnumerator();
+            if (!await pages.MoveNextAsync()) throw new InvalidOperationException("No page.");
+            token = pages.Current.ContinuationToken;
+        });
+    }
+
+    /// <summary><paramref name="once"/> run after run, each timed: percentiles and storage round trips per run.</summary>
+    private async Task<Latency> TimeAsync(int runs, Func<Task> once)
+    {
         var before = _roundTrips.Count;
         var times = new List<double>();
-        string? token = null;
-        for (var i = 0; i < requests; i++)
+        for (var i = 0; i < runs; i++)
         {
             var watch = Stopwatch.StartNew();
-            await using var pages = _partition.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {"p"}"), maxPerPage: 100)
-                .AsPages(token, 100).GetAsyncEnumerator();
-            if (!await pages.MoveNextAsync()) throw new InvalidOperationException("No page.");
+            await once();
             times.Add(watch.Elapsed.TotalMilliseconds);
-            token = pages.Current.ContinuationToken;
         }
-        return new Latency(Stats.Percentile(times, 50), Stats.Percentile(times, 99), Stats.Median(times), (_roundTrips.Count - before) / (double)requests);
+        return new Latency(Stats.Percentile(times, 50), Stats.Percentile(times, 99), Stats.Median(times), (_roundTrips.Count - before) / (double)runs);
     }
 
     private async Task<Result> ParallelAsync(string name, Func<string, Task> operation)
