@@ -1,7 +1,6 @@
 using System.Globalization;
 using Ses.Domain.Calendar;
 using Ses.Domain.Journeys;
-using Ses.Domain.Outcomes;
 using Ses.Functions.Auth;
 using Ses.Infrastructure.Journeys;
 
@@ -17,8 +16,10 @@ public sealed record CaseloadTile(string Key, string Label, int Count, string Qu
 public sealed record CaseloadDay(DateOnly Date, int Count, string Query);
 
 /// <summary>Who is asking (the console shows only the actions this role may take) and the caseload it may see, counted.</summary>
+/// <param name="CountedAt">When the listings were counted: counts are at most <c>Caseload:CountsMaxAge</c> old (ADR 009).</param>
 public sealed record CaseloadSummary(
-    string Role, string? Provider, DateOnly Today, DateOnly WeekEnds, IReadOnlyList<CaseloadTile> Tiles, IReadOnlyList<CaseloadDay> Week);
+    string Role, string? Provider, DateOnly Today, DateOnly WeekEnds, IReadOnlyList<CaseloadTile> Tiles, IReadOnlyList<CaseloadDay> Week,
+    DateTimeOffset CountedAt);
 
 /// <summary>GET /api/caseload/summary: read-only counts for the operations console; no personal data, no ID lists.</summary>
 public static class CaseloadEndpoints
@@ -28,24 +29,17 @@ public static class CaseloadEndpoints
 
     private static string Day(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
-    /// <summary>
-    /// One scan of the listings in the caller's sight (a provider's are one row key range), reading only the columns the
-    /// counts need and keeping nothing but the counts (ADR 009).
-    /// </summary>
-    private static async Task<IResult> SummaryAsync(HttpContext context, JourneyIndex index, TimeProvider time, CancellationToken ct)
+    /// <summary>The counts in the caller's sight (a provider's listings are one row key range), from <see cref="CaseloadCounts"/>.</summary>
+    private static async Task<IResult> SummaryAsync(HttpContext context, CaseloadCounts caseload, TimeProvider time, CancellationToken ct)
     {
         var caller = Caller.From(context.User);
         var today = LondonTime.DateOf(time.GetUtcNow());
         var weekEnds = today.AddDays((7 - (int)today.DayOfWeek) % 7); // the coming Sunday
-        var counts = new Counts(today, weekEnds, caller.SeesRestricted);
+        var scope = new CaseloadScope(caller.Role == Roles.Provider ? caller.Provider : null, caller.SeesRestricted, today, weekEnds);
         // A provider key sees its own provider's journeys, and one configured without a provider none (Caller.CanSee).
-        if (caller.Role != Roles.Provider || caller.Provider is not null)
-        {
-            await foreach (var listing in index.ListingsAsync(caller.Role == Roles.Provider ? caller.Provider : null, JourneyListing.CaseloadColumns, ct))
-            {
-                counts.Add(listing);
-            }
-        }
+        var (counts, countedAt) = caller.Role == Roles.Provider && caller.Provider is null
+            ? new CaseloadCounted(new CaseloadTally(scope), DateTimeOffset.UtcNow)
+            : await caseload.GetAsync(scope, ct);
         var month = today.ToString("yyyy-MM", CultureInfo.InvariantCulture);
         string Due(DateOnly from, DateOnly to) => $"dueFrom={Day(from)}&dueBefore={Day(to.AddDays(1))}";
         var tiles = new[]
@@ -60,31 +54,6 @@ public static class CaseloadEndpoints
             new CaseloadTile("outcomes-this-month", "Outcomes this month", counts.Outcomes, $"outcomeMonth={month}"),
         };
         var week = counts.DueOn.Select((count, i) => new CaseloadDay(today.AddDays(i), count, Due(today.AddDays(i), today.AddDays(i)))).ToArray();
-        return TypedResults.Ok(new CaseloadSummary(caller.Role, caller.Provider, today, weekEnds, tiles, week));
-    }
-
-    /// <summary>The tiles' counts, one listing at a time: the same tests as the list's filters (<see cref="JourneyListQuery"/>).</summary>
-    private sealed class Counts(DateOnly today, DateOnly weekEnds, bool seesRestricted)
-    {
-        private readonly int[] _phases = new int[Enum.GetValues<Phase>().Length];
-
-        public int Missed { get; private set; }
-        public int Outcomes { get; private set; }
-        /// <summary>Journeys whose next deadline is due on each day from today to Sunday.</summary>
-        public int[] DueOn { get; } = new int[weekEnds.DayNumber - today.DayNumber + 1];
-        public int AwaitingStart => Of(Phase.Introduced) + Of(Phase.Referred) + Of(Phase.Assessed);
-        public int Of(Phase phase) => _phases[(int)phase];
-
-        public void Add(JourneyListing j)
-        {
-            if (j.HasMissedDeadline) Missed++;
-            if (j.NextDue is { } due && due >= today && due <= weekEnds) DueOn[due.DayNumber - today.DayNumber]++;
-            _phases[(int)j.Phase]++;
-            // Outcomes of restricted records are counted only for those who may see them (13.71).
-            if ((!j.Restricted || seesRestricted) && (AchievedThisMonth(j.ShortState, j.ShortOn) || AchievedThisMonth(j.SustainedState, j.SustainedOn))) Outcomes++;
-        }
-
-        private bool AchievedThisMonth(OutcomeState state, DateOnly? on) =>
-            state == OutcomeState.Achieved && on is { } date && date.Year == today.Year && date.Month == today.Month;
+        return TypedResults.Ok(new CaseloadSummary(caller.Role, caller.Provider, today, weekEnds, tiles, week, countedAt));
     }
 }

@@ -1,7 +1,7 @@
 // The caseload: tiles with counts that open their server-side filter, the list one page at a time (filters, search and
 // paging on the server, sorting within the page), and the week as counts per day. The browser never holds more than the
 // page on screen: going back asks the server again with the token that page was read with.
-import { $, el, api, session, td, openableRow, formatDate, deadlineName, phaseName, announce, parseDate, dateHint } from "./console-api.js";
+import { $, el, api, session, td, openableRow, formatDate, formatTime, deadlineName, phaseName, announce, parseDate, dateHint } from "./console-api.js";
 
 const view = { rows: [], tile: null, sort: { column: "nextDue", ascending: true }, tokens: [null], page: 0, next: null };
 let searchTimer = null;
@@ -35,7 +35,7 @@ export function renderTiles() {
     el("a", { href: `#/list/${t.key}`, class: `tile tile-${t.key}`, "data-tile": t.key, "aria-current": view.tile === t.key ? "true" : null },
       el("span", { class: "tile-count", text: t.count.toLocaleString("en-GB") }), el("span", { class: "tile-label", text: t.label }))));
   $("#tiles").replaceChildren(...tiles);
-  $("#today").textContent = `Today is ${formatDate(session.summary.today)}; this week runs to ${formatDate(session.summary.weekEnds)}.`;
+  $("#today").textContent = `Today is ${formatDate(session.summary.today)}; this week runs to ${formatDate(session.summary.weekEnds)}. Counted at ${formatTime(session.summary.countedAt).split(", ")[1]}.`;
 }
 
 // A tile of the summary, or a day of the week (#/list/due-YYYY-MM-DD): a label and the query that lists it.

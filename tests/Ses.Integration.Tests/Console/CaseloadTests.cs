@@ -94,6 +94,26 @@ public sealed class CaseloadTests : IAsyncLifetime
         Assert.Empty(await ListAsync(app, "test-provider-none", "phase=referred"));
     }
 
+    [Fact] // ADR 009: one scan serves every request of a scope for Caseload:CountsMaxAge; the list itself is live
+    public async Task Counts_are_reused_for_their_maximum_age_and_a_new_day_counts_again()
+    {
+        await using var app = new SesApp(settings: new Dictionary<string, string?> { ["Caseload:CountsMaxAge"] = "01:00:00" });
+        await Referrals.CreateAsync(app.Client(SesApp.ReferralKey), Referrals.Body(Referrals.NewId()));
+        var first = await Referrals.GetAsync(app.Client(SesApp.OperatorKey), "/api/caseload/summary");
+        Assert.Equal(1, Tile(first, "awaiting-start").GetProperty("count").GetInt32());
+        await Referrals.CreateAsync(app.Client(SesApp.ReferralKey), Referrals.Body(Referrals.NewId()));
+        var again = await Referrals.GetAsync(app.Client(SesApp.OperatorKey), "/api/caseload/summary");
+        Assert.Equal(1, Tile(again, "awaiting-start").GetProperty("count").GetInt32());
+        Assert.Equal(first.GetProperty("countedAt").GetDateTimeOffset(), again.GetProperty("countedAt").GetDateTimeOffset());
+        Assert.Equal(2, (await ListAsync(app, SesApp.OperatorKey, "phase=referred")).Length);
+        // Another scope is counted on its own: the provider's first request scans.
+        var provider = await Referrals.GetAsync(app.Client(SesApp.ProviderAKey), "/api/caseload/summary");
+        Assert.Equal(2, Tile(provider, "awaiting-start").GetProperty("count").GetInt32());
+        await app.AdvanceAsync("P1D");
+        var tomorrow = await Referrals.GetAsync(app.Client(SesApp.OperatorKey), "/api/caseload/summary");
+        Assert.Equal(2, Tile(tomorrow, "awaiting-start").GetProperty("count").GetInt32());
+    }
+
     [Fact]
     public async Task One_statistics_table_downloads_as_CSV_with_readable_headings()
     {
