@@ -85,6 +85,7 @@ export async function loadList(tileKey, navigate, { page = 0, keepPage = false }
   }
   const token = view.tokens[view.page];
   if (token) params.set("continuationToken", token);
+  if (!keepPage) $("#list-status").textContent = "Loading…"; // never the previous query's count beside the new query
   const answer = await api(`/api/journeys?${params}`);
   view.rows = answer.items;
   view.next = answer.continuationToken;

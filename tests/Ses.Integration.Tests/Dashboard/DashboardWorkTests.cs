@@ -61,6 +61,7 @@ public sealed class DashboardWorkTests : ConsoleBrowser
         await ops.Locator("#list-status").Filter(new() { HasText = "1 journey(s)" }).WaitForAsync();
         Assert.Equal(ids[2], await ops.Locator("#journeys tbody tr").GetAttributeAsync("data-id"));
         await ops.FillAsync("#search", "");
+        await ops.Locator("#list-status").Filter(new() { HasText = "4 journey(s)" }).WaitForAsync(); // the search asks the server again
         await ops.SelectOptionAsync("#phase", "on-provision");
         await ops.ClickAsync("#filters button[type=submit]");
         await ops.Locator("#list-status").Filter(new() { HasText = "1 journey(s)" }).WaitForAsync();
