@@ -5,6 +5,8 @@
 #   bash benchmarks/run.sh --large         also N = 100,000
 #   bash benchmarks/run.sh --n 100000 --memory
 #                                          issue 9's memory goal: 100,000 journeys, a clock move firing 50,000 chases
+#   bash benchmarks/run.sh --caseload      issue 18: 20,000 journeys (--large: and 100,000), the caseload summary and the
+#                                          first page of each tile: p50, bytes of each answer, working set
 #   bash benchmarks/run.sh --product-only  the product's side only (no raw SDK phases; with any of the above)
 #   bash benchmarks/run.sh --n 200         other sizes (comma-separated), e.g. while developing
 #   bash benchmarks/run.sh --micro [...]   the domain micro-benchmarks instead (BenchmarkDotNet; extra arguments go to it)

@@ -8,7 +8,9 @@ namespace Ses.Bench;
 /// <summary>The product's figures for one N, measured over HTTP against the app process (what a client sees).</summary>
 /// <param name="ucEvery">1: every journey is UC (each has a UCPR1 chase the clock move fires); 2: every second one, the others
 /// not (purchase order numbers starting 1, JSA: no chase, nothing due in the clock move).</param>
-public sealed class ProductBench(AppHost app, SendGridStandIn sendGrid, int n, int clients, TextWriter log, int ucEvery = 1)
+/// <param name="spreadReferralDates">Referral dates from Tue 24 February to Mon 2 March (five working days), so the UCPR1 chases
+/// fall due on each day of the clock's week (--caseload); otherwise every referral is on Mon 2 March.</param>
+public sealed class ProductBench(AppHost app, SendGridStandIn sendGrid, int n, int clients, TextWriter log, int ucEvery = 1, bool spreadReferralDates = false)
 {
     public const int StatisticsRuns = 5;
     public const int ListRequests = 200;
@@ -73,7 +75,11 @@ public sealed class ProductBench(AppHost app, SendGridStandIn sendGrid, int n, i
     }
 
     /// <summary>N referrals, <c>clients</c> in flight: referrals per second.</summary>
-    public Task<Result> IntakeAsync() => ParallelPhaseAsync("intake", id => _intake.PostAsJsonAsync("/api/referrals", Body(id, id[0] == '2' ? "UC" : "JSA")), HttpStatusCode.Created);
+    public Task<Result> IntakeAsync() => ParallelPhaseAsync("intake", id => _intake.PostAsJsonAsync("/api/referrals", Body(id, id[0] == '2' ? "UC" : "JSA", ReferralDateOf(id))), HttpStatusCode.Created);
+
+    private static readonly string[] SpreadDates = ["2026-02-24", "2026-02-25", "2026-02-26", "2026-02-27", "2026-03-02"];
+
+    private string ReferralDateOf(string id) => spreadReferralDates ? SpreadDates[int.Parse(id[^3..], System.Globalization.CultureInfo.InvariantCulture) % SpreadDates.Length] : "2026-03-02";
 
     /// <summary>One prap-acknowledged event per journey (read, decide, commit with history): events per second.</summary>
     public Task<Result> EventsAsync() => ParallelPhaseAsync("events", id => _provider.PostAsJsonAsync($"/api/journeys/{id}/events", Event(id)), HttpStatusCode.OK);
@@ -186,9 +192,9 @@ public sealed class ProductBench(AppHost app, SendGridStandIn sendGrid, int n, i
     }
 
     /// <summary>A PRaP Universal Credit referral, as tests/Ses.Integration.Tests/Infrastructure/Referrals.cs sends it.</summary>
-    private static object Body(string referralId, string benefit = "UC") => new
+    private static object Body(string referralId, string benefit = "UC", string referralDate = "2026-03-02") => new
     {
-        referralId, provisionId = "SES-MAIN", referralDate = "2026-03-02", provider = "prov-a", region = "england-and-wales",
+        referralId, provisionId = "SES-MAIN", referralDate, provider = "prov-a", region = "england-and-wales",
         channel = "prap", mappa = false,
         participant = new
         {

@@ -11,6 +11,8 @@ using Ses.Bench;
 //                    for long runs, whose raw phases alone take over an hour on 2 cores at 100,000
 //   --memory         issue 9's memory goal: N journeys of which every second is UC, and one clock move that fires the
 //                    N/2 UCPR1 chases; intake, dispatch and the peak working set only (no events, statistics, list or raw)
+//   --caseload       issue 18: N journeys (default 20,000; every second one UC, referral dates over five working days),
+//                    then the caseload summary and the first page of each tile, p50 and bytes, and the working set
 // SES_BENCH_STORAGE: the Azurite connection string. SES_BENCH_AZURITE, SES_BENCH_DOTNET: versions for the header.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
@@ -19,11 +21,14 @@ var clients = 16;
 string? dll = null;
 var productOnly = false;
 var memoryOnly = false;
+var caseload = false;
+var sized = false;
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
     {
-        case "--n": sizes = args[++i].Split(',').Select(s => int.Parse(s.Replace("_", ""), CultureInfo.InvariantCulture)).ToList(); break;
+        case "--caseload": caseload = productOnly = true; break;
+        case "--n": sized = true; sizes = args[++i].Split(',').Select(s => int.Parse(s.Replace("_", ""), CultureInfo.InvariantCulture)).ToList(); break;
         case "--large": sizes.Add(100_000); break;
         case "--clients": clients = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--app": dll = Path.GetFullPath(args[++i]); break;
@@ -35,6 +40,7 @@ for (var i = 0; i < args.Length; i++)
 var storage = Environment.GetEnvironmentVariable("SES_BENCH_STORAGE")
     ?? throw new InvalidOperationException("SES_BENCH_STORAGE (the Azurite connection string) is not set: run benchmarks/run.sh.");
 if (dll is null || !File.Exists(dll)) throw new InvalidOperationException($"--app {dll}: Ses.Functions.dll is not built.");
+if (caseload && !sized) sizes = args.Contains("--large") ? [20_000, 100_000] : [20_000];
 
 var log = Console.Out;
 var report = new StringBuilder();
@@ -62,6 +68,30 @@ foreach (var n in sizes)
         ProductBench.Latency statistics, listOperator, listProvider;
         await using (var app = await AppHost.StartAsync(dll, storage, prefix, sendGrid.BaseUrl))
         {
+            if (caseload)
+            {
+                var seeded = new ProductBench(app, sendGrid, n, clients, log, ucEvery: 2, spreadReferralDates: true);
+                await seeded.WarmUpAsync();
+                var seed = await seeded.IntakeAsync();
+                var before = app.Memory();
+                var lines = await new CaseloadBench(app, log).RunAsync();
+                var after = app.Memory();
+                var table = new StringBuilder();
+                table.AppendLine($"## N = {n:N0} journeys: the caseload (--caseload)");
+                table.AppendLine();
+                table.AppendLine($"| request ({CaseloadBench.Runs} one after another) | first | p50 | slowest | bytes of the answer | tile count |");
+                table.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: |");
+                foreach (var l in lines) table.AppendLine($"| {l.What} | {Stats.Format(l.First)} ms | {Stats.Format(l.P50)} ms | {Stats.Format(l.Max)} ms | {l.Bytes:N0} | {(l.Count is { } c ? c.ToString("N0", CultureInfo.InvariantCulture) : "")} |");
+                table.AppendLine();
+                table.AppendLine($"- seeded through the API: {n:N0} referrals at {seed.Rate:N0}/s ({seed.RoundTrips:N2} storage round trips each), every second one UC, referral dates 24 February to 2 March");
+                table.AppendLine($"- app working set after intake: peak (VmHWM) {before.PeakMb:N0} MB, current (VmRSS) {before.CurrentMb:N0} MB; after the caseload requests: peak {after.PeakMb:N0} MB, current {after.CurrentMb:N0} MB");
+                if (seeded.ErrorCount > 0) { failed = true; table.AppendLine($"- {seeded.ErrorCount} failed requests, e.g. {string.Join(" | ", seeded.Errors)}"); }
+                table.AppendLine($"- load average after this N: {LoadAverage()}");
+                table.AppendLine();
+                report.Append(table);
+                log.WriteLine(table.ToString());
+                continue;
+            }
             var product = new ProductBench(app, sendGrid, n, clients, log, ucEvery: memoryOnly ? 2 : 1);
             var notRun = new ProductBench.Latency(double.NaN, double.NaN, double.NaN, double.NaN);
             await product.WarmUpAsync();

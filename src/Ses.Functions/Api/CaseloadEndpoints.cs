@@ -1,58 +1,59 @@
+using System.Globalization;
 using Ses.Domain.Calendar;
 using Ses.Domain.Journeys;
-using Ses.Domain.Outcomes;
 using Ses.Functions.Auth;
 using Ses.Infrastructure.Journeys;
 
 namespace Ses.Functions.Api;
 
-/// <summary>One tile of the console's home page: how many journeys, and which, so that the tile opens exactly that list.</summary>
-public sealed record CaseloadTile(string Key, string Label, int Count, IReadOnlyList<string> JourneyIds);
+/// <summary>
+/// One tile of the console's home page: how many journeys, and the <c>GET /api/journeys</c> query that lists exactly
+/// them, page by page (no journey IDs: ADR 009).
+/// </summary>
+public sealed record CaseloadTile(string Key, string Label, int Count, string Query);
+
+/// <summary>One day of "due this week": how many journeys have their next deadline that day, and the query that lists them.</summary>
+public sealed record CaseloadDay(DateOnly Date, int Count, string Query);
 
 /// <summary>Who is asking (the console shows only the actions this role may take) and the caseload it may see, counted.</summary>
-public sealed record CaseloadSummary(string Role, string? Provider, DateOnly Today, DateOnly WeekEnds, IReadOnlyList<CaseloadTile> Tiles);
+/// <param name="CountedAt">When the listings were counted: counts are at most <c>Caseload:CountsMaxAge</c> old (ADR 009).</param>
+public sealed record CaseloadSummary(
+    string Role, string? Provider, DateOnly Today, DateOnly WeekEnds, IReadOnlyList<CaseloadTile> Tiles, IReadOnlyList<CaseloadDay> Week,
+    DateTimeOffset CountedAt);
 
-/// <summary>GET /api/caseload/summary: read-only counts for the operations console; no personal data.</summary>
+/// <summary>GET /api/caseload/summary: read-only counts for the operations console; no personal data, no ID lists.</summary>
 public static class CaseloadEndpoints
 {
     public static void MapCaseload(this IEndpointRouteBuilder api) =>
         api.MapGet("/caseload/summary", SummaryAsync).RequireAuthorization(Policies.ReadJourneys).WithTags("Journeys").Produces<CaseloadSummary>();
 
-    /// <summary>Reads only the listings (<see cref="JourneyIndex"/>) in the caller's sight: a provider's are one row key range.</summary>
-    private static async Task<IResult> SummaryAsync(HttpContext context, JourneyIndex index, TimeProvider time, CancellationToken ct)
+    private static string Day(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    /// <summary>The counts in the caller's sight (a provider's listings are one row key range), from <see cref="CaseloadCounts"/>.</summary>
+    private static async Task<IResult> SummaryAsync(HttpContext context, CaseloadCounts caseload, TimeProvider time, CancellationToken ct)
     {
         var caller = Caller.From(context.User);
         var today = LondonTime.DateOf(time.GetUtcNow());
         var weekEnds = today.AddDays((7 - (int)today.DayOfWeek) % 7); // the coming Sunday
-        var journeys = new List<JourneyListing>();
+        var scope = new CaseloadScope(caller.Role == Roles.Provider ? caller.Provider : null, caller.SeesRestricted, today, weekEnds);
         // A provider key sees its own provider's journeys, and one configured without a provider none (Caller.CanSee).
-        if (caller.Role != Roles.Provider || caller.Provider is not null)
-        {
-            await foreach (var listing in index.ListingsAsync(caller.Role == Roles.Provider ? caller.Provider : null, JourneyListing.CaseloadColumns, ct))
-            {
-                journeys.Add(listing);
-            }
-        }
-        CaseloadTile Tile(string key, string label, Func<JourneyListing, bool> test)
-        {
-            var ids = journeys.Where(test).Select(j => j.JourneyId).Order(StringComparer.Ordinal).ToArray();
-            return new CaseloadTile(key, label, ids.Length, ids);
-        }
-        bool AchievedThisMonth(OutcomeState state, DateOnly? on) =>
-            state == OutcomeState.Achieved && on is { } date && date.Year == today.Year && date.Month == today.Month;
+        var (counts, countedAt) = caller.Role == Roles.Provider && caller.Provider is null
+            ? new CaseloadCounted(new CaseloadTally(scope), DateTimeOffset.UtcNow)
+            : await caseload.GetAsync(scope, ct);
+        var month = today.ToString("yyyy-MM", CultureInfo.InvariantCulture);
+        string Due(DateOnly from, DateOnly to) => $"dueFrom={Day(from)}&dueBefore={Day(to.AddDays(1))}";
         var tiles = new[]
         {
-            Tile("overdue", "Overdue", j => j.HasMissedDeadline),
-            Tile("due-today", "Due today", j => j.NextDue == today),
-            Tile("due-this-week", "Due this week", j => j.NextDue is { } due && due >= today && due <= weekEnds),
-            Tile("awaiting-start", "Awaiting start", j => j.Phase is Phase.Introduced or Phase.Referred or Phase.Assessed),
-            Tile("on-provision", "On provision", j => j.Phase == Phase.OnProvision),
-            Tile("tracking", "In tracking", j => j.Phase == Phase.Tracking),
-            Tile("in-work", "In work", j => j.Phase == Phase.InWork),
-            // Outcomes of restricted records are shown only to those who may see them (13.71).
-            Tile("outcomes-this-month", "Outcomes this month", j => (!j.Restricted || caller.SeesRestricted)
-                && (AchievedThisMonth(j.ShortState, j.ShortOn) || AchievedThisMonth(j.SustainedState, j.SustainedOn))),
+            new CaseloadTile("overdue", "Overdue", counts.Missed, "missedDeadline=true"),
+            new CaseloadTile("due-today", "Due today", counts.DueOn[0], Due(today, today)),
+            new CaseloadTile("due-this-week", "Due this week", counts.DueOn.Sum(), Due(today, weekEnds)),
+            new CaseloadTile("awaiting-start", "Awaiting start", counts.AwaitingStart, "phase=introduced,referred,assessed"),
+            new CaseloadTile("on-provision", "On provision", counts.Of(Phase.OnProvision), "phase=on-provision"),
+            new CaseloadTile("tracking", "In tracking", counts.Of(Phase.Tracking), "phase=tracking"),
+            new CaseloadTile("in-work", "In work", counts.Of(Phase.InWork), "phase=in-work"),
+            new CaseloadTile("outcomes-this-month", "Outcomes this month", counts.Outcomes, $"outcomeMonth={month}"),
         };
-        return TypedResults.Ok(new CaseloadSummary(caller.Role, caller.Provider, today, weekEnds, tiles));
+        var week = counts.DueOn.Select((count, i) => new CaseloadDay(today.AddDays(i), count, Due(today.AddDays(i), today.AddDays(i)))).ToArray();
+        return TypedResults.Ok(new CaseloadSummary(caller.Role, caller.Provider, today, weekEnds, tiles, week, countedAt));
     }
 }

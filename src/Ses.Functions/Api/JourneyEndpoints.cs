@@ -34,36 +34,32 @@ public static class JourneyEndpoints
 
     /// <summary>
     /// One page of journey listings (<see cref="JourneyIndex"/>), in provider then journey ID order: a provider is one row
-    /// key range of the Index table, so a page costs one query whatever the number of journeys of other providers.
+    /// key range of the Index table, so a page costs one query whatever the number of journeys of other providers. Every
+    /// filter combines with the others (<see cref="JourneyListQuery"/>); each caseload tile is one of these queries.
     /// </summary>
+    /// <param name="phase">One or several phases, repeated or comma-separated (<c>phase=referred,assessed</c>).</param>
+    /// <param name="overdue">SPEC 4.4's overdue only.</param>
+    /// <param name="missedDeadline">Open journeys with a missed deadline only (the "Overdue" tile).</param>
+    /// <param name="dueFrom">Next deadline due on or after this date (YYYY-MM-DD).</param>
+    /// <param name="dueBefore">Next deadline due before this date (YYYY-MM-DD).</param>
+    /// <param name="outcomeMonth">A short or sustained outcome achieved in this month (YYYY-MM); restricted records only for nominated officers.</param>
+    /// <param name="referralIdPrefix">Referral IDs starting with this.</param>
     private static async Task<IResult> ListAsync(
-        HttpContext context, JourneyIndex index, ContinuationTokens tokens, string? phase, string? provider, bool? overdue, string? dueBefore,
+        HttpContext context, JourneyIndex index, ContinuationTokens tokens, string[]? phase, string? provider, bool? overdue,
+        bool? missedDeadline, string? dueFrom, string? dueBefore, string? outcomeMonth, string? referralIdPrefix,
         int? pageSize, string? continuationToken, CancellationToken ct)
     {
         var caller = Caller.From(context.User);
-        Phase? phaseFilter = null;
-        if (phase is not null)
-        {
-            if (!Kebab.TryParse<Phase>(phase, out var parsed)) return Problems.Validation("phase", $"phase is one of {string.Join(", ", Enum.GetValues<Phase>().Select(p => Kebab.Of(p)))}.");
-            phaseFilter = parsed;
-        }
-        if (caller.Role == Roles.Provider) provider = caller.Provider;
-        DateOnly? dueFilter = null;
-        if (dueBefore is not null)
-        {
-            if (!DateOnly.TryParseExact(dueBefore, "yyyy-MM-dd", out var before) || !InputLimits.InRange(before))
-            {
-                return Problems.Validation("dueBefore", $"dueBefore must be a date YYYY-MM-DD from {InputLimits.RangeText}.");
-            }
-            dueFilter = before;
-        }
-        if (pageSize is < 1 or > 200) return Problems.Validation("pageSize", "pageSize must be between 1 and 200.");
+        var (filter, invalid) = JourneyListQuery.Parse(caller, phase, provider, overdue, missedDeadline, dueFrom, dueBefore, outcomeMonth, referralIdPrefix);
+        if (invalid is not null) return invalid;
+        if (pageSize is < 1 or > 200) return Problems.Validation("pageSize", "pageSize must be a whole number from 1 to 200.");
         var continuation = continuationToken is null ? null : tokens.Unprotect(continuationToken);
         if (continuationToken is not null && continuation is null) return NotOurToken();
+        // A provider key configured without its provider sees no journey (Caller.CanSee).
+        if (caller.Role == Roles.Provider && caller.Provider is null) return TypedResults.Ok(new JourneyPage([], null));
         try
         {
-            var filter = new ListingFilter(provider, phaseFilter, overdue == true, dueFilter);
-            var (listings, next) = await index.PageAsync(filter, pageSize ?? 50, continuation, ct);
+            var (listings, next) = await index.PageAsync(filter!, pageSize ?? 50, continuation, ct);
             return TypedResults.Ok(new JourneyPage(listings.Select(Summary).ToArray(), tokens.Protect(next)));
         }
         catch (Exception ex) when (continuation is not null && ex is RequestFailedException { Status: 400 } or FormatException or ArgumentException)

@@ -51,7 +51,7 @@ public static class JsonBody
         }
     }
 
-    /// <summary>Binds an element to <typeparamref name="T"/>, turning a type or shape mismatch into a field error.</summary>
+    /// <summary>Binds an element to <typeparamref name="T"/>, turning a type or shape mismatch into a field error in words (<see cref="BindingErrors"/>).</summary>
     public static (T? Value, ValidationProblem? Error) Bind<T>(JsonElement element) where T : class
     {
         try
@@ -60,11 +60,13 @@ public static class JsonBody
         }
         catch (JsonException ex)
         {
-            return (null, Problems.Validation(FieldOf(ex.Path), Describe(ex)));
+            var (field, message) = BindingErrors.Describe(typeof(T), element, ex);
+            return (null, Problems.Validation(field, message));
         }
         catch (Exception ex) when (ex is InvalidOperationException or NotSupportedException or FormatException or ArgumentException)
         {
-            return (null, Problems.Validation("body", ex.Message));
+            // Their messages name .NET types: the body's shape is what the caller needs to hear about.
+            return (null, Problems.Validation("body", "The body does not have the shape of this request: see the API document (/openapi/v1.json)."));
         }
     }
 
@@ -110,15 +112,6 @@ public static class JsonBody
 
     private static ProblemHttpResult TooLarge() => Problems.Status(413, "The body is too large.", $"At most {MaxBytes / 1024} KiB of JSON.");
 
-    private static string FieldOf(string? path) =>
-        string.IsNullOrEmpty(path) || path == "$" ? "body" : path.TrimStart('$', '.').Replace("['", "").Replace("']", "");
-
-    private static string Describe(JsonException ex)
-    {
-        var message = ex.Message;
-        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
-        return cut > 0 ? message[..cut] : message;
-    }
 }
 
 /// <summary>A read-only view of a stream that refuses to read past a byte limit (bodies without Content-Length).</summary>

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Diagnostics;
 
 namespace Ses.Functions.Hosting;
@@ -6,9 +7,10 @@ namespace Ses.Functions.Hosting;
 /// A request body Kestrel cannot deliver (shorter than its Content-Length, arriving too slowly, broken chunked framing,
 /// over the size limit) surfaces as <see cref="BadHttpRequestException"/> while the endpoint reads it. It is the
 /// client's fault, so it is a 400 (413 when too large) problem naming the body, never a 500; nothing was read, so
-/// nothing changed.
+/// nothing changed. A query parameter that does not bind to its type (<c>overdue=maybe</c>, <c>pageSize=abc</c>; minimal APIs
+/// throw with <c>RouteHandlerOptions.ThrowOnBadRequest</c>) is a 400 naming that parameter in words, not its .NET type.
 /// </summary>
-public sealed class BadRequestBodyHandler(IProblemDetailsService problems, ILogger<BadRequestBodyHandler> log) : IExceptionHandler
+public sealed partial class BadRequestBodyHandler(IProblemDetailsService problems, ILogger<BadRequestBodyHandler> log) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken ct)
     {
@@ -17,18 +19,32 @@ public sealed class BadRequestBodyHandler(IProblemDetailsService problems, ILogg
         log.LogInformation("Unreadable request body on {Method} {Path}: {Status} from Kestrel's {KestrelStatus}.",
             context.Request.Method, context.Request.Path, status, bad.StatusCode);
         context.Response.StatusCode = status;
+        if (BindFailure().Match(bad.Message) is { Success: true } parameter)
+        {
+            var name = parameter.Groups[2].Value;
+            var type = parameter.Groups[1].Value.ToLowerInvariant(); // "bool?", "Nullable<bool>", "Int32"...
+            var expected = type.Contains("bool", StringComparison.Ordinal) ? "true or false"
+                : type.Contains("int", StringComparison.Ordinal) || type.Contains("long", StringComparison.Ordinal) ? "a whole number such as 50"
+                : "a value of the kind the API document (/openapi/v1.json) gives";
+            return await WriteAsync(context, exception, 400, "The request is not valid.", name, $"{name} must be {expected}.");
+        }
         var message = bad.StatusCode == StatusCodes.Status408RequestTimeout
             ? "The body did not arrive: fewer bytes than its Content-Length were sent, or they came too slowly."
             : $"The body could not be read: {bad.Message}";
+        return await WriteAsync(context, exception, status, status == 400 ? "The request body is incomplete or malformed." : "The body is too large.", "body", message);
+    }
+
+    private async ValueTask<bool> WriteAsync(HttpContext context, Exception exception, int status, string title, string field, string message)
+    {
+        context.Response.StatusCode = status;
         return await problems.TryWriteAsync(new ProblemDetailsContext
         {
             HttpContext = context,
             Exception = exception,
-            ProblemDetails = new HttpValidationProblemDetails(new Dictionary<string, string[]> { ["body"] = [message] })
-            {
-                Status = status,
-                Title = status == 400 ? "The request body is incomplete or malformed." : "The body is too large.",
-            },
+            ProblemDetails = new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field] = [message] }) { Status = status, Title = title },
         });
     }
+
+    [GeneratedRegex("^Failed to bind parameter \"(\\S+) (\\w+)\" from ")]
+    private static partial Regex BindFailure();
 }

@@ -67,7 +67,11 @@ public static class SesServices
         services.AddSingleton<IndexBackfillService>();
         services.AddHostedService(sp => sp.GetRequiredService<IndexBackfillService>());
         services.AddExceptionHandler<BadRequestBodyHandler>();
+        // A query value of the wrong type throws, so BadRequestBodyHandler can name the parameter (otherwise an empty 400).
+        services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddSingleton<Api.ContinuationTokens>();
+        services.AddSingleton(sp => new Api.CaseloadCounts(sp.GetRequiredService<JourneyIndex>(), sp.GetRequiredService<RealClock>(),
+            config.GetValue("Caseload:CountsMaxAge", TimeSpan.FromSeconds(30))));
         // The input limits as maxLength in the OpenAPI document that Program's AddOpenApi() names "v1".
         services.Configure<Microsoft.AspNetCore.OpenApi.OpenApiOptions>("v1", o => o.AddSchemaTransformer<OpenApiLimits>());
         return services;

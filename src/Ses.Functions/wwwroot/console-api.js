@@ -69,17 +69,34 @@ export const deadlineName = (kind) => deadlineNames[kind] || words(kind);
 const phaseNames = { introduced: "Introduced (SRO)", referred: "Referred", assessed: "Assessed", "on-provision": "On provision", tracking: "In tracking", "in-work": "In work", closed: "Closed" };
 export const phaseName = (phase) => phaseNames[phase] || words(phase);
 
-// Dates (YYYY-MM-DD) are calendar dates; timestamps are shown in London local time.
-export function formatDate(date, withYear = true) {
+// Dates (YYYY-MM-DD on the wire) are shown and typed as dd/mm/yyyy (British English), with the weekday where it helps;
+// timestamps are shown in London local time.
+export function formatDate(date, withWeekday = true) {
   if (!date) return "";
   const [y, m, d] = date.split("-").map(Number);
-  return new Date(Date.UTC(y, m - 1, d)).toLocaleDateString("en-GB", { timeZone: "UTC", weekday: "short", day: "numeric", month: "short", year: withYear ? "numeric" : undefined }).replace(",", "");
+  const weekday = new Date(Date.UTC(y, m - 1, d)).toLocaleDateString("en-GB", { timeZone: "UTC", weekday: "short" });
+  const text = `${String(d).padStart(2, "0")}/${String(m).padStart(2, "0")}/${y}`;
+  return withWeekday ? `${weekday} ${text}` : text;
 }
 
 export function formatTime(timestamp) {
   if (!timestamp) return "";
-  return new Date(timestamp).toLocaleString("en-GB", { timeZone: "Europe/London", weekday: "short", day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit" }).replace(",", "");
+  const parts = Object.fromEntries(new Intl.DateTimeFormat("en-GB", { timeZone: "Europe/London", weekday: "short", day: "2-digit", month: "2-digit", year: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23" })
+    .formatToParts(new Date(timestamp)).map((p) => [p.type, p.value]));
+  return `${parts.weekday} ${parts.day}/${parts.month}/${parts.year}, ${parts.hour}:${parts.minute}`;
 }
+
+// A date typed as dd/mm/yyyy (d/m/yyyy too) as the API's YYYY-MM-DD; null when it is no such calendar date.
+export function parseDate(text) {
+  const match = /^\s*(\d{1,2})\/(\d{1,2})\/(\d{4})\s*$/.exec(text || "");
+  if (!match) return null;
+  const [d, m, y] = match.slice(1).map(Number);
+  const date = new Date(Date.UTC(y, m - 1, d));
+  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d) return null;
+  return date.toISOString().slice(0, 10);
+}
+
+export const dateHint = "Enter the date as dd/mm/yyyy, for example 02/03/2026.";
 
 export function addDays(date, days) {
   const [y, m, d] = date.split("-").map(Number);

@@ -1,6 +1,6 @@
 // The operations console: routes (#/, #/list/{tile}, #/week, #/journey/{id}, #/statistics, #/delivery), the key, refresh.
 import { $, el, api, allPages, session, td, formatTime, words, announce, can, openableRow } from "./console-api.js";
-import { resetHome, loadSummary, loadList, loadWeek, bindHome, refreshCounts } from "./console-home.js";
+import { resetHome, loadSummary, loadList, loadWeek, bindHome, refreshCounts, refreshList } from "./console-home.js";
 import { resetJourney, loadJourney, bindJourney } from "./console-journey.js";
 import { resetStatistics, loadStatistics, bindStatistics } from "./console-statistics.js";
 
@@ -30,7 +30,7 @@ async function route() {
       focusHeading("#journey-title");
     } else if (page === "week") {
       show("week");
-      await loadWeek(navigate);
+      loadWeek();
       focusHeading("#week-title");
     } else if (page === "statistics" && can.operator()) {
       show("statistics");
@@ -108,8 +108,8 @@ function autoRefresh() {
   refreshTimer = setInterval(async () => {
     if (!session.key || !$("#auto-refresh").checked || document.hidden) return;
     try {
-      await refreshCounts(navigate);
-      if (!$("#view-home").hidden) await loadList(location.hash.split("/")[1] === "list" ? location.hash.split("/")[2] : null, navigate);
+      await refreshCounts();
+      if (!$("#view-home").hidden) await refreshList(navigate);
       loadClock();
     } catch { /* the next tick tries again */ }
   }, 30000);

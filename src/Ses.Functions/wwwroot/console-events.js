@@ -1,5 +1,5 @@
 // The form that records what happened: every event type of SPEC 4.5 with its fields; server validation shown inline.
-import { el, api, announce, words, ApiError } from "./console-api.js";
+import { el, api, announce, words, ApiError, parseDate, dateHint } from "./console-api.js";
 
 const date = (name, label, optional) => ({ name, label, type: "date", optional });
 const reason = (optional = true) => ({ name: "reason", label: "Reason", type: "text", optional });
@@ -13,7 +13,7 @@ export const eventFields = {
   "strand-referral-accepted": [date("occurredOn", "Accepted on"), { name: "strandReferralId", label: "Strand referral ID", type: "text" }],
   started: [date("startOn", "Start date")],
   "referral-rejected": [date("occurredOn", "Rejected on")],
-  "backed-out-notified": [{ name: "occurredAt", label: "Notified at", type: "datetime-local" }],
+  "backed-out-notified": [{ name: "occurredAt", label: "Notified at", type: "timestamp" }],
   "referral-cancelled": [date("occurredOn", "Cancelled on")],
   "isp-agreed": [date("occurredOn", "Agreed on"), { name: "reviewIntervalWeeks", label: "Review every (weeks)", type: "number" }],
   "isp-reviewed": [date("occurredOn", "Reviewed on")],
@@ -51,13 +51,20 @@ export function eventForm(journey, reload, allowed = null) {
     form.querySelectorAll(".field-error").forEach((n) => { n.textContent = ""; });
     form.querySelectorAll("[aria-invalid]").forEach((n) => n.removeAttribute("aria-invalid"));
     const body = { type: select.value, eventId: crypto.randomUUID() };
+    const typed = {};
     for (const f of eventFields[select.value]) {
       const input = form.querySelector(`#ev-${f.name}`);
       if (f.type === "checkbox") body[f.name] = input.checked;
-      else if (input.value === "") continue;
+      else if (input.value.trim() === "") continue;
       else if (f.type === "number") body[f.name] = Number(input.value);
-      else if (f.type === "datetime-local") body[f.name] = new Date(input.value).toISOString();
+      else if (f.type === "date") body[f.name] = parseDate(input.value) ?? (typed[f.name] = dateHint);
+      else if (f.type === "timestamp") body[f.name] = parseTimestamp(input.value) ?? (typed[f.name] = timestampHint);
       else body[f.name] = input.value;
+    }
+    // Dates are typed as dd/mm/yyyy: one that is not is refused here, beside its field, before anything is sent.
+    if (Object.keys(typed).length > 0) {
+      showErrors(new ApiError(400, { title: "The form is not valid.", errors: Object.fromEntries(Object.entries(typed).map(([k, v]) => [k, [v]])) }), form, errors, journey, reload);
+      return;
     }
     try {
       const answer = await api(`/api/journeys/${encodeURIComponent(journey.journeyId)}/events`, { method: "POST", body });
@@ -72,14 +79,31 @@ export function eventForm(journey, reload, allowed = null) {
   return form;
 }
 
+const timestampHint = "Enter the time as dd/mm/yyyy hh:mm (24-hour, your local time), for example 02/03/2026 14:30.";
+
+// dd/mm/yyyy hh:mm in the browser's local time, as an ISO 8601 timestamp; null when it is no such time.
+function parseTimestamp(text) {
+  const match = /^\s*(\d{1,2}\/\d{1,2}\/\d{4})\s+(\d{1,2}):(\d{2})\s*$/.exec(text);
+  const date = match && parseDate(match[1]);
+  if (!date || Number(match[2]) > 23 || Number(match[3]) > 59) return null;
+  const [y, m, d] = date.split("-").map(Number);
+  return new Date(y, m - 1, d, Number(match[2]), Number(match[3])).toISOString();
+}
+
 function field(f) {
   const id = `ev-${f.name}`;
-  const hint = el("span", { class: "field-error", id: `${id}-error` });
+  const error = el("span", { class: "field-error", id: `${id}-error` });
+  const typed = f.type === "date" || f.type === "timestamp";
+  const hint = typed ? el("span", { class: "muted hint", id: `${id}-hint`, text: f.type === "date" ? "dd/mm/yyyy" : "dd/mm/yyyy hh:mm" }) : null;
   let input;
   if (f.type === "select") input = el("select", { id, name: f.name }, f.options.map((o) => el("option", { value: o, text: words(o) })));
-  else input = el("input", { id, name: f.name, type: f.type, step: f.type === "number" ? "any" : null, "aria-describedby": `${id}-error` });
-  if (f.type === "checkbox") return el("div", { class: "field" }, input, el("label", { for: id, text: f.label }), hint);
-  return el("div", { class: "field" }, el("label", { for: id, text: f.label + (f.optional ? " (optional)" : "") }), input, hint);
+  else if (typed) {
+    input = el("input", { id, name: f.name, type: "text", inputmode: "numeric", autocomplete: "off",
+      pattern: f.type === "date" ? "\\d{1,2}/\\d{1,2}/\\d{4}" : "\\d{1,2}/\\d{1,2}/\\d{4} \\d{1,2}:\\d{2}",
+      placeholder: f.type === "date" ? "dd/mm/yyyy" : "dd/mm/yyyy hh:mm", "aria-describedby": `${id}-hint ${id}-error` });
+  } else input = el("input", { id, name: f.name, type: f.type, step: f.type === "number" ? "any" : null, "aria-describedby": `${id}-error` });
+  if (f.type === "checkbox") return el("div", { class: "field" }, input, el("label", { for: id, text: f.label }), error);
+  return el("div", { class: "field" }, el("label", { for: id, text: f.label + (f.optional ? " (optional)" : "") }), input, hint, error);
 }
 
 function showErrors(error, form, errors, journey, reload) {

@@ -1,7 +1,10 @@
-// The caseload: tiles with counts that open their list, the list (filters of the API, search, sorting) and the week.
-import { $, el, api, allPages, session, td, openableRow, formatDate, deadlineName, phaseName, addDays, announce } from "./console-api.js";
+// The caseload: tiles with counts that open their server-side filter, the list one page at a time (filters, search and
+// paging on the server, sorting within the page), and the week as counts per day. The browser never holds more than the
+// page on screen: going back asks the server again with the token that page was read with.
+import { $, el, api, session, td, openableRow, formatDate, formatTime, deadlineName, phaseName, announce, parseDate, dateHint } from "./console-api.js";
 
-const view = { rows: [], tile: null, sort: { column: "nextDue", ascending: true }, search: "" };
+const view = { rows: [], tile: null, sort: { column: "nextDue", ascending: true }, tokens: [null], page: 0, next: null };
+let searchTimer = null;
 
 const columns = [
   { key: "referralId", label: "Referral ID" },
@@ -13,12 +16,13 @@ const columns = [
 ];
 
 export function resetHome() {
-  view.rows = []; view.tile = null; view.search = "";
+  Object.assign(view, { rows: [], tile: null, tokens: [null], page: 0, next: null });
   $("#tiles").replaceChildren();
   $("#journeys tbody").replaceChildren();
   $("#week-days").replaceChildren();
   $("#search").value = "";
   $("#list-status").textContent = "";
+  $("#page-number").textContent = "";
 }
 
 export async function loadSummary() {
@@ -26,34 +30,72 @@ export async function loadSummary() {
   return session.summary;
 }
 
-export function renderTiles(navigate) {
+export function renderTiles() {
   const tiles = session.summary.tiles.map((t) => el("li", {},
     el("a", { href: `#/list/${t.key}`, class: `tile tile-${t.key}`, "data-tile": t.key, "aria-current": view.tile === t.key ? "true" : null },
-      el("span", { class: "tile-count", text: String(t.count) }), el("span", { class: "tile-label", text: t.label }))));
+      el("span", { class: "tile-count", text: t.count.toLocaleString("en-GB") }), el("span", { class: "tile-label", text: t.label }))));
   $("#tiles").replaceChildren(...tiles);
-  $("#today").textContent = `Today is ${formatDate(session.summary.today)}; this week runs to ${formatDate(session.summary.weekEnds)}.`;
+  $("#today").textContent = `Today is ${formatDate(session.summary.today)}; this week runs to ${formatDate(session.summary.weekEnds)}. Counted at ${formatTime(session.summary.countedAt).split(", ")[1]}.`;
 }
 
-function filters() {
-  const params = {};
-  if ($("#phase").value) params.phase = $("#phase").value;
-  if ($("#provider").value) params.provider = $("#provider").value;
-  if ($("#due-before").value) params.dueBefore = $("#due-before").value;
-  if ($("#overdue").checked) params.overdue = "true";
+// A tile of the summary, or a day of the week (#/list/due-YYYY-MM-DD): a label and the query that lists it.
+function tileOf(key) {
+  if (!key) return null;
+  const tile = session.summary.tiles.find((t) => t.key === key);
+  if (tile) return tile;
+  const day = session.summary.week.find((d) => `due-${d.date}` === key);
+  return day ? { key, label: `Due on ${formatDate(day.date)}`, query: day.query } : null;
+}
+
+// The tile's query, then the form's filters where the tile does not already set them, then the search.
+function query() {
+  const params = new URLSearchParams(tileOf(view.tile)?.query || "");
+  const add = (name, value) => { if (value && !params.has(name)) params.set(name, value); };
+  add("phase", $("#phase").value);
+  add("provider", $("#provider").value.trim());
+  add("overdue", $("#overdue").checked ? "true" : "");
+  for (const [id, name] of [["#due-from", "dueFrom"], ["#due-before", "dueBefore"]]) {
+    const text = $(id).value.trim();
+    if (!text) continue;
+    const date = parseDate(text);
+    if (!date) throw new Error(`${name === "dueFrom" ? "Due from" : "Due before"}: ${dateHint}`);
+    add(name, date);
+  }
+  const search = $("#search").value.trim();
+  if (search) params.set("referralIdPrefix", search);
+  params.set("pageSize", $("#page-size").value);
   return params;
 }
 
-export async function loadList(tileKey, navigate) {
-  view.tile = tileKey || null;
-  renderTiles(navigate);
-  view.rows = await allPages("/api/journeys", filters());
+// Loads one page: the first of a new list, or (keepPage) the page on screen again, or the page at `page`.
+export async function loadList(tileKey, navigate, { page = 0, keepPage = false } = {}) {
+  if (!keepPage) {
+    view.tile = tileKey || null;
+    if (page === 0) view.tokens = [null];
+    view.page = page;
+  }
+  renderTiles();
+  $("#filter-error").textContent = "";
+  let params;
+  try {
+    params = query();
+  } catch (error) {
+    $("#filter-error").textContent = error.message;
+    return;
+  }
+  const token = view.tokens[view.page];
+  if (token) params.set("continuationToken", token);
+  if (!keepPage) $("#list-status").textContent = "Loading…"; // never the previous query's count beside the new query
+  const answer = await api(`/api/journeys?${params}`);
+  view.rows = answer.items;
+  view.next = answer.continuationToken;
+  view.tokens.length = view.page + 1;
   renderList(navigate);
 }
 
 function flags(j) {
-  return [j.overdue ? "Missed a deadline" : "", j.restricted ? "Restricted" : "", j.closure ? words2(j.closure) : ""].filter(Boolean).join(", ");
+  return [j.overdue ? "Missed a deadline" : "", j.restricted ? "Restricted" : "", j.closure ? `Closed: ${j.closure.replaceAll("-", " ")}` : ""].filter(Boolean).join(", ");
 }
-const words2 = (closure) => `Closed: ${closure.replaceAll("-", " ")}`;
 
 function valueOf(j, column) {
   if (column === "flags") return flags(j);
@@ -62,15 +104,10 @@ function valueOf(j, column) {
   return j[column] ?? "";
 }
 
-function visibleRows() {
-  const tile = view.tile && session.summary.tiles.find((t) => t.key === view.tile);
-  const ids = tile ? new Set(tile.journeyIds) : null;
-  const search = view.search.trim().toLowerCase();
-  const rows = view.rows.filter((j) => (!ids || ids.has(j.journeyId))
-    && (!search || j.referralId.toLowerCase().includes(search) || j.journeyId.toLowerCase().includes(search)));
+// Sorting is within the page on screen; blank values (no pending deadline) sort last either way.
+function sortedRows() {
   const { column, ascending } = view.sort;
-  // Blank values (no pending deadline) sort last either way.
-  return rows.sort((a, b) => {
+  return [...view.rows].sort((a, b) => {
     const x = String(valueOf(a, column)), y = String(valueOf(b, column));
     if (!x !== !y) return x ? -1 : 1;
     return (ascending ? 1 : -1) * x.localeCompare(y, "en-GB", { numeric: true });
@@ -88,8 +125,7 @@ export function renderList(navigate) {
       } }, c.label, el("span", { "aria-hidden": "true", text: sorted ? (view.sort.ascending ? " ▲" : " ▼") : "" })));
   });
   $("#journeys thead").replaceChildren(el("tr", {}, head));
-  const rows = visibleRows();
-  $("#journeys tbody").replaceChildren(...rows.map((j) => {
+  $("#journeys tbody").replaceChildren(...sortedRows().map((j) => {
     const tr = openableRow([
       td(j.referralId), td(j.provider), td(phaseName(j.phase)),
       td(j.nextDeadline ? deadlineName(j.nextDeadline) : "None pending", j.nextDeadline ? "" : "muted"),
@@ -98,41 +134,54 @@ export function renderList(navigate) {
     tr.dataset.id = j.journeyId;
     return tr;
   }));
-  const tile = view.tile && session.summary.tiles.find((t) => t.key === view.tile);
+  const tile = tileOf(view.tile);
   $("#list-title").textContent = tile ? tile.label : "All journeys";
-  $("#list-status").textContent = `${rows.length} journey(s)`;
+  $("#previous-page").disabled = view.page === 0;
+  $("#next-page").disabled = !view.next;
+  $("#page-number").textContent = `Page ${view.page + 1}`;
+  const more = view.next ? "; more on the next page" : "";
+  $("#list-status").textContent = `Page ${view.page + 1}: ${view.rows.length} journey(s)${more}${tile && !view.next && view.page === 0 ? ` of ${tile.count ?? view.rows.length}` : ""}.`;
 }
 
 export function bindHome(navigate) {
-  $("#filters").addEventListener("submit", (e) => { e.preventDefault(); loadList(view.tile, navigate).catch(showError); });
-  $("#search").addEventListener("input", () => { view.search = $("#search").value; renderList(navigate); });
+  const reload = () => loadList(view.tile, navigate).catch(showError);
+  $("#filters").addEventListener("submit", (e) => { e.preventDefault(); reload(); });
+  $("#page-size").addEventListener("change", reload);
+  // The search asks the server (a referral ID prefix), shortly after typing stops.
+  $("#search").addEventListener("input", () => { clearTimeout(searchTimer); searchTimer = setTimeout(reload, 250); });
   $("#clear-tile").addEventListener("click", () => navigate("#/"));
+  $("#next-page").addEventListener("click", () => {
+    if (!view.next) return;
+    view.tokens[view.page + 1] = view.next;
+    loadList(view.tile, navigate, { page: view.page + 1 }).then(() => announce(`Page ${view.page + 1}.`)).catch(showError);
+  });
+  $("#previous-page").addEventListener("click", () => {
+    if (view.page === 0) return;
+    loadList(view.tile, navigate, { page: view.page - 1 }).then(() => announce(`Page ${view.page + 1}.`)).catch(showError);
+  });
 }
+
+// The page on screen read again (the 30-second refresh), at the token it was read with.
+export async function refreshList(navigate) { await loadList(view.tile, navigate, { keepPage: true }); }
 
 function showError(error) { $("#list-status").textContent = error.message; }
 
-export async function loadWeek(navigate) {
-  const { today, weekEnds } = session.summary;
-  const rows = await allPages("/api/journeys", { dueBefore: addDays(weekEnds, 1) });
-  const days = [];
-  for (let day = today; day <= weekEnds; day = addDays(day, 1)) days.push(day);
-  const sections = days.map((day) => {
-    const due = rows.filter((j) => j.nextDue === day).sort((a, b) => a.referralId.localeCompare(b.referralId));
-    return el("section", { class: "day", "aria-labelledby": `day-${day}` },
-      el("h3", { id: `day-${day}`, text: `${formatDate(day)}${day === today ? " (today)" : ""} — ${due.length} due` }),
-      due.length === 0 ? el("p", { class: "muted", text: "Nothing due." }) :
-        el("ul", { class: "day-list" }, due.map((j) => el("li", { "data-id": j.journeyId },
-          el("a", { href: `#/journey/${encodeURIComponent(j.journeyId)}`, text: `${j.referralId}: ${deadlineName(j.nextDeadline)}` }),
-          ` (${j.provider}, ${phaseName(j.phase)})`))));
-  });
+// "Due this week" as counts per day (the summary's), each opening that day's list.
+export function loadWeek() {
+  const { today, week } = session.summary;
+  const sections = week.map((day) => el("section", { class: "day", "aria-labelledby": `day-${day.date}`, "data-date": day.date },
+    el("h3", { id: `day-${day.date}`, text: `${formatDate(day.date)}${day.date === today ? " (today)" : ""}: ${day.count.toLocaleString("en-GB")} due` }),
+    day.count === 0 ? el("p", { class: "muted", text: "Nothing due." })
+      : el("p", {}, el("a", { href: `#/list/due-${day.date}`, text: `Open the ${day.count.toLocaleString("en-GB")} journey(s) due on ${formatDate(day.date)}` }))));
   $("#week-days").replaceChildren(...sections);
 }
 
-export async function refreshCounts(navigate) {
+export async function refreshCounts() {
   const before = JSON.stringify(session.summary?.tiles.map((t) => t.count));
   await loadSummary();
-  renderTiles(navigate);
+  renderTiles();
   if (JSON.stringify(session.summary.tiles.map((t) => t.count)) !== before) {
     announce(`Caseload updated: ${session.summary.tiles.map((t) => `${t.count} ${t.label.toLowerCase()}`).join(", ")}.`);
   }
 }
+

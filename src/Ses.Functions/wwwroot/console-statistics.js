@@ -1,5 +1,5 @@
 // The statistics of SPEC 7 in the shape of the official SES publication: tables, charts, as-of date, rounding, CSV per table.
-import { $, el, api, session, announce, ApiError } from "./console-api.js";
+import { $, el, api, session, announce, ApiError, parseDate, dateHint, formatDate } from "./console-api.js";
 
 const charts = [];
 export function resetStatistics() {
@@ -47,11 +47,13 @@ function tables(report) {
 export async function loadStatistics() {
   resetStatistics();
   const params = statsParams();
+  if (!params) { $("#stats-status").textContent = `As of: ${dateHint}`; $("#as-of").setAttribute("aria-invalid", "true"); return; }
+  $("#as-of").removeAttribute("aria-invalid");
   $("#stats-status").textContent = "Loading…";
   try {
     const report = await api(`/api/reports/statistics?${params}`);
-    $("#stats-status").textContent = `As of ${report.asOf}${report.rounding === "publication" ? ", rounded as the publication does (counts to 10, rates to whole percents)" : ", unrounded"}` +
-      (report.cohortStartsTo ? `; outcome cohorts are starts up to ${report.cohortStartsTo}.` : "; no start cohort has 18 months of tracking yet.");
+    $("#stats-status").textContent = `As of ${formatDate(report.asOf, false)}${report.rounding === "publication" ? ", rounded as the publication does (counts to 10, rates to whole percents)" : ", unrounded"}` +
+      (report.cohortStartsTo ? `; outcome cohorts are starts up to ${formatDate(report.cohortStartsTo, false)}.` : "; no start cohort has 18 months of tracking yet.");
     $("#stats-tables").replaceChildren(...tables(report).map(section));
     announce("Statistics loaded.");
   } catch (error) {
@@ -59,9 +61,15 @@ export async function loadStatistics() {
   }
 }
 
+// The query of the report; null when the as-of date is not a dd/mm/yyyy date.
 function statsParams() {
   const params = new URLSearchParams();
-  if ($("#as-of").value) params.set("asOf", $("#as-of").value);
+  const asOf = $("#as-of").value.trim();
+  if (asOf) {
+    const date = parseDate(asOf);
+    if (!date) return null;
+    params.set("asOf", date);
+  }
   params.set("rounding", $("#rounding").checked ? "publication" : "none");
   return params;
 }
@@ -103,6 +111,7 @@ function draw(canvas, t) {
 
 async function download(table) {
   const params = statsParams();
+  if (!params) return;
   params.set("format", "csv");
   params.set("table", table);
   const response = await fetch(`/api/reports/statistics?${params}`, { headers: { "x-functions-key": session.key }, cache: "no-store" });

@@ -3,12 +3,56 @@ using Azure;
 using Azure.Data.Tables;
 using Ses.Domain;
 using Ses.Domain.Journeys;
+using Ses.Domain.Outcomes;
 using Ses.Infrastructure.Storage;
 
 namespace Ses.Infrastructure.Journeys;
 
-/// <summary>The filters of <c>GET /api/journeys</c>: the provider is a row key range, the rest are column filters.</summary>
-public sealed record ListingFilter(string? Provider = null, Phase? Phase = null, bool OverdueOnly = false, DateOnly? DueBefore = null);
+/// <summary>
+/// The filters of <c>GET /api/journeys</c> and of the caseload tiles: the provider is a row key range, the rest are column
+/// filters on the listing row (<see cref="ListingFilter.ToQuery"/>), all combined with "and".
+/// </summary>
+/// <param name="Phases">Any of these phases (empty: any phase).</param>
+/// <param name="OverdueOnly">SPEC 4.4's overdue as the listing judged it (the <c>overdue=true</c> of SPEC 5).</param>
+/// <param name="MissedDeadlineOnly">The "Overdue" tile: an open journey with a missed deadline.</param>
+/// <param name="DueFrom">The next deadline due on or after this date.</param>
+/// <param name="DueBefore">The next deadline due before this date.</param>
+/// <param name="OutcomeMonth">A short or sustained outcome achieved in this month (its first day).</param>
+/// <param name="WithoutRestricted">Leaves restricted records out (13.71: their outcomes are only for those who may see them).</param>
+/// <param name="ReferralIdPrefix">The referral ID starts with this.</param>
+public sealed record ListingFilter(
+    string? Provider = null, IReadOnlyList<Phase>? Phases = null, bool OverdueOnly = false, bool MissedDeadlineOnly = false,
+    DateOnly? DueFrom = null, DateOnly? DueBefore = null, DateOnly? OutcomeMonth = null, bool WithoutRestricted = false,
+    string? ReferralIdPrefix = null)
+{
+    /// <summary>The column clauses (without the provider's row key range), in the listing row's text forms.</summary>
+    public IEnumerable<string> ToQuery()
+    {
+        static string Day(DateOnly date) => date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        if (Phases is { Count: > 0 } phases)
+        {
+            yield return "(" + string.Join(" or ", phases.Distinct().Select(p => TableClient.CreateQueryFilter($"Phase eq {Kebab.Of(p)}"))) + ")";
+        }
+        if (OverdueOnly) yield return "Overdue eq true";
+        if (MissedDeadlineOnly) yield return "HasMissedDeadline eq true";
+        if (DueFrom is { } from) yield return TableClient.CreateQueryFilter($"NextDue ge {Day(from)}");
+        if (DueBefore is { } before) yield return TableClient.CreateQueryFilter($"NextDue lt {Day(before)}");
+        if (OutcomeMonth is { } month)
+        {
+            var (first, next) = (Day(month), Day(month.AddMonths(1)));
+            var achieved = Kebab.Of(OutcomeState.Achieved);
+            yield return TableClient.CreateQueryFilter(
+                $"((ShortState eq {achieved} and ShortOn ge {first} and ShortOn lt {next}) or (SustainedState eq {achieved} and SustainedOn ge {first} and SustainedOn lt {next}))");
+        }
+        if (WithoutRestricted) yield return "Restricted eq false";
+        if (ReferralIdPrefix is { Length: > 0 } prefix)
+        {
+            // A prefix is the range [prefix, prefix with its last character incremented).
+            var after = prefix[..^1] + (char)(prefix[^1] + 1);
+            yield return TableClient.CreateQueryFilter($"ReferralId ge {prefix} and ReferralId lt {after}");
+        }
+    }
+}
 
 /// <summary>What a rebuild did: the journeys it walked and the listings it wrote (missing or older than the journey).</summary>
 public sealed record IndexRebuild(int Journeys, int Written);
@@ -43,9 +87,7 @@ public sealed class JourneyIndex(StorageClients storage, JourneyStore store, Tim
         ListingFilter filter, int pageSize, string? continuation, CancellationToken ct = default)
     {
         var clauses = new List<string> { RangeFilter(filter.Provider) };
-        if (filter.Phase is { } phase) clauses.Add(TableClient.CreateQueryFilter($"Phase eq {Kebab.Of(phase)}"));
-        if (filter.OverdueOnly) clauses.Add("Overdue eq true");
-        if (filter.DueBefore is { } before) clauses.Add(TableClient.CreateQueryFilter($"NextDue lt {before.ToString("yyyy-MM-dd")}"));
+        clauses.AddRange(filter.ToQuery());
         var pages = Table.QueryAsync<TableEntity>(string.Join(" and ", clauses), pageSize, cancellationToken: ct).AsPages(continuation, pageSize);
         await foreach (var page in pages) return (page.Values.Select(JourneyListing.FromEntity).ToArray(), page.ContinuationToken);
         return ([], null);

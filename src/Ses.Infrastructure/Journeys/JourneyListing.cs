@@ -24,9 +24,9 @@ public sealed record JourneyListing(
 {
     private const string DateFormat = "yyyy-MM-dd";
 
-    /// <summary>What the caseload summary reads of each listing.</summary>
+    /// <summary>What the caseload summary reads of each listing: only what its counts test (ADR 009).</summary>
     public static readonly IReadOnlyList<string> CaseloadColumns =
-        ["JourneyId", "Provider", "Restricted", "Phase", "NextDue", "HasMissedDeadline", "ShortState", "ShortOn", "SustainedState", "SustainedOn"];
+        ["Restricted", "Phase", "NextDue", "HasMissedDeadline", "ShortState", "ShortOn", "SustainedState", "SustainedOn"];
 
     /// <summary>What the statistics read of each listing (the fields of <see cref="JourneySnapshot"/>).</summary>
     public static readonly IReadOnlyList<string> StatisticsColumns =

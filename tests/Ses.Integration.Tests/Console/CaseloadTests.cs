@@ -16,7 +16,28 @@ public sealed class CaseloadTests : IAsyncLifetime
     private static JsonElement Tile(JsonElement summary, string key) =>
         summary.GetProperty("tiles").EnumerateArray().Single(t => t.GetProperty("key").GetString() == key);
 
-    private static string[] Ids(JsonElement tile) => tile.GetProperty("journeyIds").EnumerateArray().Select(i => i.GetString()!).ToArray();
+    /// <summary>The journeys a tile opens: every page of its query (the summary itself lists no IDs, ADR 009).</summary>
+    private async Task<string[]> IdsAsync(string key, JsonElement summary, JsonElement tile)
+    {
+        Assert.False(tile.TryGetProperty("journeyIds", out _));
+        var ids = await ListAsync(_app, key, tile.GetProperty("query").GetString()!);
+        Assert.Equal(tile.GetProperty("count").GetInt32(), ids.Length);
+        return ids.Order(StringComparer.Ordinal).ToArray();
+    }
+
+    public static async Task<string[]> ListAsync(SesApp app, string key, string query, int pageSize = 2)
+    {
+        var ids = new List<string>();
+        string? token = null;
+        do
+        {
+            var page = await Referrals.GetAsync(app.Client(key),
+                $"/api/journeys?{query}&pageSize={pageSize}" + (token is null ? "" : "&continuationToken=" + Uri.EscapeDataString(token)));
+            ids.AddRange(page.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("journeyId").GetString()!));
+            token = page.GetProperty("continuationToken").GetString();
+        } while (token is not null);
+        return ids.ToArray();
+    }
 
     [Fact]
     public async Task The_summary_counts_each_callers_own_caseload_by_deadline_and_phase()
@@ -31,20 +52,26 @@ public sealed class CaseloadTests : IAsyncLifetime
         Assert.Equal("operator", ops.GetProperty("role").GetString());
         Assert.Equal("2026-03-06", ops.GetProperty("today").GetString());
         Assert.Equal("2026-03-08", ops.GetProperty("weekEnds").GetString());
-        Assert.Equal(new[] { mine, theirs }.Order(StringComparer.Ordinal), Ids(Tile(ops, "due-today")));
+        Assert.Equal(new[] { mine, theirs }.Order(StringComparer.Ordinal), await IdsAsync(SesApp.OperatorKey, ops, Tile(ops, "due-today")));
         Assert.Equal(2, Tile(ops, "due-today").GetProperty("count").GetInt32());
         Assert.Equal(3, Tile(ops, "awaiting-start").GetProperty("count").GetInt32());
-        Assert.Empty(Ids(Tile(ops, "overdue")));
-        Assert.DoesNotContain(later, Ids(Tile(ops, "due-this-week"))); // its chase is on Thu 12 March
+        Assert.Equal(3, (await IdsAsync(SesApp.OperatorKey, ops, Tile(ops, "awaiting-start"))).Length);
+        Assert.Empty(await IdsAsync(SesApp.OperatorKey, ops, Tile(ops, "overdue")));
+        Assert.DoesNotContain(later, await IdsAsync(SesApp.OperatorKey, ops, Tile(ops, "due-this-week"))); // its chase is on Thu 12 March
+        // "Due this week" as counts per day, Friday to Sunday, adding up to its tile.
+        var week = ops.GetProperty("week").EnumerateArray().ToArray();
+        Assert.Equal(["2026-03-06", "2026-03-07", "2026-03-08"], week.Select(d => d.GetProperty("date").GetString()));
+        Assert.Equal([2, 0, 0], week.Select(d => d.GetProperty("count").GetInt32()));
+        Assert.Equal(2, (await ListAsync(_app, SesApp.OperatorKey, week[0].GetProperty("query").GetString()!)).Length);
 
         var provider = await Referrals.GetAsync(_app.Client(SesApp.ProviderAKey), "/api/caseload/summary");
         Assert.Equal("prov-a", provider.GetProperty("provider").GetString());
-        Assert.Equal(new[] { mine }, Ids(Tile(provider, "due-today")));
+        Assert.Equal(new[] { mine }, await IdsAsync(SesApp.ProviderAKey, provider, Tile(provider, "due-today")));
         Assert.Equal(2, Tile(provider, "awaiting-start").GetProperty("count").GetInt32());
 
         await _app.AdvanceAsync("PT2H"); // 10:00: the chases fired at 09:00 and were missed
         var after = await Referrals.GetAsync(_app.Client(SesApp.ProviderAKey), "/api/caseload/summary");
-        Assert.Equal(new[] { mine }, Ids(Tile(after, "overdue")));
+        Assert.Equal(new[] { mine }, await IdsAsync(SesApp.ProviderAKey, after, Tile(after, "overdue")));
         Assert.Equal(HttpStatusCode.Unauthorized, (await _app.Client("nope").GetAsync("/api/caseload/summary")).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await _app.Client(SesApp.ReferralKey).GetAsync("/api/caseload/summary")).StatusCode);
     }
@@ -59,9 +86,32 @@ public sealed class CaseloadTests : IAsyncLifetime
         var id = Referrals.NewId();
         await Referrals.CreateAsync(app.Client(SesApp.ReferralKey), Referrals.Body(id));
         var ops = await Referrals.GetAsync(app.Client(SesApp.OperatorKey), "/api/caseload/summary");
-        Assert.Equal(new[] { id }, Ids(Tile(ops, "awaiting-start")));
+        Assert.Equal(1, Tile(ops, "awaiting-start").GetProperty("count").GetInt32());
         var none = await Referrals.GetAsync(app.Client("test-provider-none"), "/api/caseload/summary");
         Assert.All(none.GetProperty("tiles").EnumerateArray(), t => Assert.Equal(0, t.GetProperty("count").GetInt32()));
+        // Nor in the list, whatever provider it asks for.
+        Assert.Empty(await ListAsync(app, "test-provider-none", "provider=prov-a"));
+        Assert.Empty(await ListAsync(app, "test-provider-none", "phase=referred"));
+    }
+
+    [Fact] // ADR 009: one scan serves every request of a scope for Caseload:CountsMaxAge; the list itself is live
+    public async Task Counts_are_reused_for_their_maximum_age_and_a_new_day_counts_again()
+    {
+        await using var app = new SesApp(settings: new Dictionary<string, string?> { ["Caseload:CountsMaxAge"] = "01:00:00" });
+        await Referrals.CreateAsync(app.Client(SesApp.ReferralKey), Referrals.Body(Referrals.NewId()));
+        var first = await Referrals.GetAsync(app.Client(SesApp.OperatorKey), "/api/caseload/summary");
+        Assert.Equal(1, Tile(first, "awaiting-start").GetProperty("count").GetInt32());
+        await Referrals.CreateAsync(app.Client(SesApp.ReferralKey), Referrals.Body(Referrals.NewId()));
+        var again = await Referrals.GetAsync(app.Client(SesApp.OperatorKey), "/api/caseload/summary");
+        Assert.Equal(1, Tile(again, "awaiting-start").GetProperty("count").GetInt32());
+        Assert.Equal(first.GetProperty("countedAt").GetDateTimeOffset(), again.GetProperty("countedAt").GetDateTimeOffset());
+        Assert.Equal(2, (await ListAsync(app, SesApp.OperatorKey, "phase=referred")).Length);
+        // Another scope is counted on its own: the provider's first request scans.
+        var provider = await Referrals.GetAsync(app.Client(SesApp.ProviderAKey), "/api/caseload/summary");
+        Assert.Equal(2, Tile(provider, "awaiting-start").GetProperty("count").GetInt32());
+        await app.AdvanceAsync("P1D");
+        var tomorrow = await Referrals.GetAsync(app.Client(SesApp.OperatorKey), "/api/caseload/summary");
+        Assert.Equal(2, Tile(tomorrow, "awaiting-start").GetProperty("count").GetInt32());
     }
 
     [Fact]

@@ -30,11 +30,11 @@ public sealed class DashboardTests : ConsoleBrowser
         var deadlines = await page.InnerTextAsync("#deadlines");
         Assert.Contains("UCPR1 chase", deadlines);
         Assert.Contains("Missed", deadlines);
-        Assert.Contains("Fri 6 Mar 2026", deadlines);
+        Assert.Contains("Fri 06/03/2026", deadlines); // dd/mm/yyyy: the page is British English
         Assert.Contains("UCPR1 chase", await page.InnerTextAsync("#notifications"));
         var history = await page.InnerTextAsync("#history");
         Assert.Contains("UCPR1 chase: fell due", history);
-        Assert.Contains("Fri 6 Mar 2026, 09:00", history); // London time (GMT in March)
+        Assert.Contains("Fri 06/03/2026, 09:00", history); // London time (GMT in March)
         Assert.DoesNotContain("timer-fired", history);
         Assert.DoesNotContain("deadline-missed:", history);
         Assert.Equal(1, await page.Locator("#timeline svg .marker[data-state='missed']").CountAsync());

@@ -61,12 +61,81 @@ public sealed class DashboardWorkTests : ConsoleBrowser
         await ops.Locator("#list-status").Filter(new() { HasText = "1 journey(s)" }).WaitForAsync();
         Assert.Equal(ids[2], await ops.Locator("#journeys tbody tr").GetAttributeAsync("data-id"));
         await ops.FillAsync("#search", "");
+        await ops.Locator("#list-status").Filter(new() { HasText = "4 journey(s)" }).WaitForAsync(); // the search asks the server again
         await ops.SelectOptionAsync("#phase", "on-provision");
         await ops.ClickAsync("#filters button[type=submit]");
         await ops.Locator("#list-status").Filter(new() { HasText = "1 journey(s)" }).WaitForAsync();
         Assert.Equal(ids[1], await ops.Locator("#journeys tbody tr").GetAttributeAsync("data-id"));
         await ScreenshotAsync(ops, "list");
         await AssertAccessibleAsync(ops, "a filtered list");
+    }
+
+    [Fact] // issue 18: the browser holds one page of journeys; paging, search, tiles and days are the server's filters
+    public async Task The_list_shows_one_page_at_a_time_pages_forward_and_back_and_searches_on_the_server()
+    {
+        var ids = Enumerable.Range(0, 12).Select(_ => Referrals.NewId()).ToArray();
+        foreach (var id in ids) await Referrals.CreateAsync(App.Client(SesApp.ReferralKey), Referrals.Body(id));
+        var page = await SignInAsync(SesApp.OperatorKey);
+        Assert.Equal("en-GB", await page.GetAttributeAsync("html", "lang"));
+        await page.Locator("#list-status").Filter(new() { HasTextRegex = Listed }).WaitForAsync();
+        await page.SelectOptionAsync("#page-size", "10");
+        await page.Locator("#list-status").Filter(new() { HasText = "Page 1: 10 journey(s); more on the next page" }).WaitForAsync();
+        var rows = page.Locator("#journeys tbody tr");
+        async Task<string[]> ShownAsync() => (await rows.EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.id)")).Order(StringComparer.Ordinal).ToArray();
+        var first = await ShownAsync();
+        Assert.Equal(10, first.Length);
+        await page.ClickAsync("button[data-sort='referralId']");
+        await page.ClickAsync("button[data-sort='referralId']"); // descending: still the same page of 10
+        var descending = await page.Locator("#journeys tbody tr td:first-child").AllInnerTextsAsync();
+        Assert.Equal(first.Reverse(), descending);
+
+        await page.ClickAsync("#next-page");
+        await page.Locator("#list-status").Filter(new() { HasText = "Page 2: 2 journey(s)." }).WaitForAsync();
+        var second = await ShownAsync();
+        Assert.Empty(first.Intersect(second));
+        Assert.Equal(ids.Order(StringComparer.Ordinal), first.Concat(second).Order(StringComparer.Ordinal));
+        Assert.True(await page.IsDisabledAsync("#next-page"));
+        await AssertAccessibleAsync(page, "the second page of the list");
+        await page.ClickAsync("#previous-page");
+        await page.Locator("#list-status").Filter(new() { HasText = "Page 1: 10 journey(s)" }).WaitForAsync();
+        Assert.Equal(first, await ShownAsync());
+        Assert.True(await page.IsDisabledAsync("#previous-page"));
+
+        // The search asks the server: a journey of page 2 is found from page 1.
+        await page.FillAsync("#search", second[1]);
+        await page.Locator("#list-status").Filter(new() { HasText = "Page 1: 1 journey(s)" }).WaitForAsync();
+        Assert.Equal([second[1]], await ShownAsync());
+        await page.FillAsync("#search", "");
+        await page.Locator("#list-status").Filter(new() { HasText = "Page 1: 10 journey(s)" }).WaitForAsync();
+
+        // Dates are typed as dd/mm/yyyy; another spelling is refused with the hint, before anything is asked.
+        await page.FillAsync("#due-from", "2026-03-06");
+        await page.ClickAsync("#filters button[type=submit]");
+        await page.Locator("#filter-error").Filter(new() { HasText = "dd/mm/yyyy" }).WaitForAsync();
+        await page.FillAsync("#due-from", "6/3/2026");
+        await page.FillAsync("#due-before", "07/03/2026");
+        await page.ClickAsync("#filters button[type=submit]");
+        await page.Locator("#list-status").Filter(new() { HasText = "Page 1: 10 journey(s); more on the next page" }).WaitForAsync();
+        Assert.Equal("", await page.InnerTextAsync("#filter-error"));
+        await page.FillAsync("#due-from", "09/03/2026");
+        await page.ClickAsync("#filters button[type=submit]");
+        await page.Locator("#list-status").Filter(new() { HasText = "Page 1: 0 journey(s)" }).WaitForAsync();
+        await page.FillAsync("#due-from", "");
+        await page.FillAsync("#due-before", "");
+
+        // A tile opens its own filter a page at a time; so does a day of the week.
+        await page.ClickAsync("#tiles a[data-tile='due-this-week']");
+        await page.Locator("#list-title").Filter(new() { HasText = "Due this week" }).WaitForAsync();
+        await page.Locator("#list-status").Filter(new() { HasText = "Page 1: 10 journey(s); more on the next page" }).WaitForAsync();
+        await page.ClickAsync("#next-page");
+        await page.Locator("#list-status").Filter(new() { HasText = "Page 2: 2 journey(s)." }).WaitForAsync();
+        await page.ClickAsync("#nav a[data-view='week']");
+        var friday = page.Locator("#week-days section.day[data-date='2026-03-06']");
+        Assert.Contains("12 due", await friday.InnerTextAsync());
+        await friday.Locator("a").ClickAsync();
+        await page.Locator("#list-title").Filter(new() { HasText = "Due on Fri 06/03/2026" }).WaitForAsync();
+        await page.Locator("#list-status").Filter(new() { HasText = "Page 1: 10 journey(s)" }).WaitForAsync();
+        await AssertAccessibleAsync(page, "a day's list");
     }
 
     [Fact]
@@ -80,7 +149,7 @@ public sealed class DashboardWorkTests : ConsoleBrowser
 
         // A value the API refuses: its message shows beside the field, not as an alert box.
         await page.SelectOptionAsync("#event-type", "isp-agreed");
-        await page.FillAsync("#ev-occurredOn", "2026-03-02");
+        await page.FillAsync("#ev-occurredOn", "02/03/2026");
         await page.FillAsync("#ev-reviewIntervalWeeks", "1.5");
         await page.ClickAsync("#event-form button[type=submit]");
         await page.Locator("#ev-reviewIntervalWeeks-error:not(:empty)").WaitForAsync();
@@ -91,7 +160,7 @@ public sealed class DashboardWorkTests : ConsoleBrowser
 
         // Not allowed now: the 409 lists what is, and the form offers only those.
         await page.SelectOptionAsync("#event-type", "job-ended");
-        await page.FillAsync("#ev-endedOn", "2026-03-02");
+        await page.FillAsync("#ev-endedOn", "02/03/2026");
         await page.ClickAsync("#event-form button[type=submit]");
         await page.Locator("#event-errors").Filter(new() { HasText = "Allowed now" }).WaitForAsync();
         var offered = await page.Locator("#event-type option").EvaluateAllAsync<string[]>("options => options.map(o => o.value)");
@@ -99,10 +168,10 @@ public sealed class DashboardWorkTests : ConsoleBrowser
         Assert.Contains("ucpr1-received", offered);
 
         await page.SelectOptionAsync("#event-type", "ucpr1-received");
-        await page.FillAsync("#ev-occurredOn", "2026-03-02");
+        await page.FillAsync("#ev-occurredOn", "02/03/2026");
         await page.ClickAsync("#event-form button[type=submit]");
         await page.Locator("#journey-status").Filter(new() { HasText = "UCPR1 received recorded" }).WaitForAsync();
-        await page.Locator("#history").Filter(new() { HasText = "UCPR1 received recorded (occurred on Mon 2 Mar 2026)" }).WaitForAsync();
+        await page.Locator("#history").Filter(new() { HasText = "UCPR1 received recorded (occurred on Mon 02/03/2026)" }).WaitForAsync();
         var journey = await Referrals.GetAsync(App.Client(SesApp.OperatorKey), $"/api/journeys/{id}");
         Assert.Equal("met", Referrals.Deadline(journey, "ucpr1-chase").GetProperty("state").GetString());
     }
@@ -140,12 +209,12 @@ public sealed class DashboardWorkTests : ConsoleBrowser
         }
         var page = await SignInAsync(SesApp.OperatorKey);
         await page.ClickAsync("#nav a[data-view='statistics']");
-        await page.FillAsync("#as-of", "2027-12-31");
+        await page.FillAsync("#as-of", "31/12/2027");
         foreach (var rounding in new[] { "publication", "none" })
         {
             await page.SetCheckedAsync("#rounding", rounding == "publication");
             await page.ClickAsync("#stats-form button[type=submit]");
-            await page.Locator("#stats-status").Filter(new() { HasText = "As of 2027-12-31" }).WaitForAsync();
+            await page.Locator("#stats-status").Filter(new() { HasText = "As of 31/12/2027" }).WaitForAsync();
             await page.Locator("#table-monthly tbody tr").First.WaitForAsync();
             var report = await Referrals.GetAsync(App.Client(SesApp.OperatorKey), $"/api/reports/statistics?asOf=2027-12-31&rounding={rounding}");
             var cells = await page.Locator("[data-json]").EvaluateAllAsync<string[][]>("cells => cells.map(c => [c.dataset.json, c.textContent])");

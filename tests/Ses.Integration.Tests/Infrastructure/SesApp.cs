@@ -32,6 +32,8 @@ public sealed class SesApp : WebApplicationFactory<Program>
             ["Clock:Start"] = (start ?? new DateTimeOffset(2026, 3, 2, 8, 0, 0, TimeSpan.Zero)).ToString("O"),
             ["Dispatcher:Enabled"] = "false",
             ["Dispatcher:Lease"] = "00:00:30",
+            // Counts as they are at each request; CaseloadTests checks the reuse of the default 30 seconds.
+            ["Caseload:CountsMaxAge"] = "00:00:00",
             ["SendGrid:ApiKey"] = sendGridHost is null ? "" : "SG.test-key",
             ["SendGrid:Host"] = sendGridHost ?? "",
             ["Outbox:RetryBaseDelay"] = "00:00:00.010",
