@@ -23,8 +23,9 @@ public sealed partial class BadRequestBodyHandler(IProblemDetailsService problem
         {
             var name = parameter.Groups[2].Value;
             var type = parameter.Groups[1].Value.ToLowerInvariant(); // "bool?", "Nullable<bool>", "Int32"...
-            var expected = type.Contains("bool", StringComparison.Ordinal) ? "true or false"
-                : type.Contains("int", StringComparison.Ordinal) || type.Contains("long", StringComparison.Ordinal) ? "a whole number such as 50"
+            // The same words as for a body's fields (BindingErrors.Expected): one vocabulary for the wire's shapes.
+            var expected = type.Contains("bool", StringComparison.Ordinal) ? Api.BindingErrors.Expected(typeof(bool))
+                : type.Contains("int", StringComparison.Ordinal) || type.Contains("long", StringComparison.Ordinal) ? Api.BindingErrors.Expected(typeof(int))
                 : "a value of the kind the API document (/openapi/v1.json) gives";
             return await WriteAsync(context, exception, 400, "The request is not valid.", name, $"{name} must be {expected}.");
         }
