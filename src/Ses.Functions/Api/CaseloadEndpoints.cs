@@ -3,6 +3,7 @@ using Ses.Domain.Calendar;
 using Ses.Domain.Journeys;
 using Ses.Functions.Auth;
 using Ses.Infrastructure.Journeys;
+using Ses.Infrastructure.Storage;
 
 namespace Ses.Functions.Api;
 
@@ -27,21 +28,19 @@ public static class CaseloadEndpoints
     public static void MapCaseload(this IEndpointRouteBuilder api) =>
         api.MapGet("/caseload/summary", SummaryAsync).RequireAuthorization(Policies.ReadJourneys).WithTags("Journeys").Produces<CaseloadSummary>();
 
-    private static string Day(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-
     /// <summary>The counts in the caller's sight (a provider's listings are one row key range), from <see cref="CaseloadCounts"/>.</summary>
-    private static async Task<IResult> SummaryAsync(HttpContext context, CaseloadCounts caseload, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> SummaryAsync(HttpContext context, CaseloadCounts caseload, TimeProvider time, RealClock realClock, CancellationToken ct)
     {
         var caller = Caller.From(context.User);
         var today = LondonTime.DateOf(time.GetUtcNow());
         var weekEnds = today.AddDays((7 - (int)today.DayOfWeek) % 7); // the coming Sunday
         var scope = new CaseloadScope(caller.Role == Roles.Provider ? caller.Provider : null, caller.SeesRestricted, today, weekEnds);
-        // A provider key sees its own provider's journeys, and one configured without a provider none (Caller.CanSee).
-        var (counts, countedAt) = caller.Role == Roles.Provider && caller.Provider is null
-            ? new CaseloadCounted(new CaseloadTally(scope), DateTimeOffset.UtcNow)
+        // A provider key sees its own provider's journeys, and one configured without a provider none.
+        var (counts, countedAt) = caller.SeesNoJourney
+            ? new CaseloadCounted(new CaseloadTally(scope), realClock.Now)
             : await caseload.GetAsync(scope, ct);
         var month = today.ToString("yyyy-MM", CultureInfo.InvariantCulture);
-        string Due(DateOnly from, DateOnly to) => $"dueFrom={Day(from)}&dueBefore={Day(to.AddDays(1))}";
+        string Due(DateOnly from, DateOnly to) => $"dueFrom={JourneyListQuery.Iso(from)}&dueBefore={JourneyListQuery.Iso(to.AddDays(1))}";
         var tiles = new[]
         {
             new CaseloadTile("overdue", "Overdue", counts.Missed, "missedDeadline=true"),

@@ -55,8 +55,7 @@ public static class JourneyEndpoints
         if (pageSize is < 1 or > 200) return Problems.Validation("pageSize", "pageSize must be a whole number from 1 to 200.");
         var continuation = continuationToken is null ? null : tokens.Unprotect(continuationToken);
         if (continuationToken is not null && continuation is null) return NotOurToken();
-        // A provider key configured without its provider sees no journey (Caller.CanSee).
-        if (caller.Role == Roles.Provider && caller.Provider is null) return TypedResults.Ok(new JourneyPage([], null));
+        if (caller.SeesNoJourney) return TypedResults.Ok(new JourneyPage([], null));
         try
         {
             var (listings, next) = await index.PageAsync(filter!, pageSize ?? 50, continuation, ct);
@@ -73,7 +72,7 @@ public static class JourneyEndpoints
 
     private static JourneySummary Summary(JourneyListing l) => new(
         l.JourneyId, l.ReferralId, l.Provider, Kebab.Of(l.Phase), l.Closure is { } closure ? Kebab.Of(closure) : null,
-        l.NextDeadline is { } kind ? Kebab.Of(kind) : null, l.NextDue?.ToString("yyyy-MM-dd"), l.Overdue, l.Restricted, l.Version);
+        l.NextDeadline is { } kind ? Kebab.Of(kind) : null, l.NextDue is { } due ? JourneyListQuery.Iso(due) : null, l.Overdue, l.Restricted, l.Version);
 
     private static async Task<IResult> HistoryAsync(
         string id, HttpContext context, JourneyStore store, ContinuationTokens tokens, int? pageSize, string? continuationToken, CancellationToken ct)

@@ -15,6 +15,14 @@ public static class JourneyListQuery
 {
     public const int ReferralIdPrefixMax = 20;
 
+    /// <summary>Dates on the wire (queries, answers, the links of the caseload's tiles): ISO 8601, such as 2026-03-02.</summary>
+    public const string DateFormat = "yyyy-MM-dd";
+
+    public static string Iso(DateOnly date) => date.ToString(DateFormat, CultureInfo.InvariantCulture);
+
+    public static bool TryParseIso(string text, out DateOnly date) =>
+        DateOnly.TryParseExact(text, DateFormat, CultureInfo.InvariantCulture, DateTimeStyles.None, out date);
+
     private static readonly string PhaseWords = string.Join(", ", Enum.GetValues<Phase>().Select(p => Kebab.Of(p)));
 
     public static (ListingFilter? Filter, ValidationProblem? Error) Parse(
@@ -31,7 +39,7 @@ public static class JourneyListQuery
         DateOnly? month = null;
         if (outcomeMonth is not null)
         {
-            if (!DateOnly.TryParseExact(outcomeMonth + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var first) || outcomeMonth.Length != 7
+            if (!TryParseIso(outcomeMonth + "-01", out var first) || outcomeMonth.Length != 7
                 || !InputLimits.InRange(first))
             {
                 return (null, Problems.Validation("outcomeMonth", $"outcomeMonth must be a month such as 2026-03, from {InputLimits.RangeText}."));
@@ -52,7 +60,7 @@ public static class JourneyListQuery
     {
         (date, error) = (null, null);
         if (text is null) return true;
-        if (!DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed) || !InputLimits.InRange(parsed))
+        if (!TryParseIso(text, out var parsed) || !InputLimits.InRange(parsed))
         {
             error = Problems.Validation(field, $"{field} must be a date such as 2026-03-02, from {InputLimits.RangeText}.");
             return false;

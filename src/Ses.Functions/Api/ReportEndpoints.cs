@@ -20,7 +20,7 @@ public static class ReportEndpoints
         HttpRequest request, JourneyIndex index, TimeProvider time, string? asOf, string? format, string? rounding, string? table, CancellationToken ct)
     {
         var date = LondonTime.DateOf(time.GetUtcNow());
-        if (asOf is not null && (!DateOnly.TryParseExact(asOf, "yyyy-MM-dd", out date) || !InputLimits.InRange(date)))
+        if (asOf is not null && (!JourneyListQuery.TryParseIso(asOf, out date) || !InputLimits.InRange(date)))
         {
             return Problems.Validation("asOf", $"asOf must be a date YYYY-MM-DD from {InputLimits.RangeText}.");
         }

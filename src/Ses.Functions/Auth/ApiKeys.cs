@@ -38,6 +38,9 @@ public sealed record Caller(string Role, string? Provider, string Name)
     /// <summary>Provider keys see only their own provider's journeys (SPEC 5).</summary>
     public bool CanSee(string provider) => Role != Roles.Provider || string.Equals(Provider, provider, StringComparison.Ordinal);
 
+    /// <summary>A provider key configured without its provider sees no journey at all (<see cref="CanSee"/> is false for every one).</summary>
+    public bool SeesNoJourney => Role == Roles.Provider && Provider is null;
+
     /// <summary>Only nominated officers see the personal data of MAPPA and SCR records (13.71, 13.76-13.78).</summary>
     public bool SeesRestricted => Role == Roles.NominatedOfficer;
 }

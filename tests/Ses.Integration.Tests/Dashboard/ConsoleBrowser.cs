@@ -17,7 +17,7 @@ public abstract class ConsoleBrowser : IAsyncLifetime
 {
     protected SesApp App { get; } = new();
     protected string BaseUrl { get; private set; } = null!;
-    private IPlaywright _playwright = null!;
+    private IPlaywright? _playwright;
     private IBrowser _browser = null!;
     private readonly List<string> _violations = [];
 
@@ -25,26 +25,37 @@ public abstract class ConsoleBrowser : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        App.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        App.StartServer();
-        BaseUrl = App.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var chromium = Environment.GetEnvironmentVariable("SES_CHROMIUM") ?? "/usr/bin/chromium";
         Assert.True(File.Exists(chromium), $"Chromium not found at {chromium}: run scripts/test.sh, which installs it.");
-        _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        try
         {
-            ExecutablePath = chromium,
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-        });
+            App.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+            App.StartServer();
+            BaseUrl = App.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            _playwright = await Playwright.CreateAsync();
+            _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+            {
+                ExecutablePath = chromium,
+                Headless = true,
+                Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+            });
+        }
+        catch
+        {
+            // A start that fails must not leave the app (and its background work on the shared Azurite) running for the
+            // rest of the run.
+            await App.DisposeAsync();
+            throw;
+        }
         Directory.CreateDirectory(ScreenshotDirectory);
     }
 
     public async Task DisposeAsync()
     {
-        await _browser.DisposeAsync();
-        _playwright.Dispose();
+        // The app first: a start that failed (no Chromium, a browser that would not launch) must not leave it running.
         await App.DisposeAsync();
+        if (_browser is not null) await _browser.DisposeAsync();
+        _playwright?.Dispose();
         Assert.True(_violations.Count == 0, "Content security policy violations: " + string.Join("; ", _violations));
     }
 
