@@ -1,4 +1,3 @@
-using System.Globalization;
 using Ses.Domain.Calendar;
 using Ses.Domain.Journeys;
 using Ses.Functions.Auth;
@@ -39,8 +38,8 @@ public static class CaseloadEndpoints
         var (counts, countedAt) = caller.SeesNoJourney
             ? new CaseloadCounted(new CaseloadTally(scope), realClock.Now)
             : await caseload.GetAsync(scope, ct);
-        var month = today.ToString("yyyy-MM", CultureInfo.InvariantCulture);
-        string Due(DateOnly from, DateOnly to) => $"dueFrom={JourneyListQuery.Iso(from)}&dueBefore={JourneyListQuery.Iso(to.AddDays(1))}";
+        var month = WireDate.MonthOf(today);
+        string Due(DateOnly from, DateOnly to) => $"dueFrom={WireDate.Of(from)}&dueBefore={WireDate.Of(to.AddDays(1))}";
         var tiles = new[]
         {
             new CaseloadTile("overdue", "Overdue", counts.Missed, "missedDeadline=true"),

@@ -72,7 +72,7 @@ public static class JourneyEndpoints
 
     private static JourneySummary Summary(JourneyListing l) => new(
         l.JourneyId, l.ReferralId, l.Provider, Kebab.Of(l.Phase), l.Closure is { } closure ? Kebab.Of(closure) : null,
-        l.NextDeadline is { } kind ? Kebab.Of(kind) : null, l.NextDue is { } due ? JourneyListQuery.Iso(due) : null, l.Overdue, l.Restricted, l.Version);
+        l.NextDeadline is { } kind ? Kebab.Of(kind) : null, l.NextDue is { } due ? WireDate.Of(due) : null, l.Overdue, l.Restricted, l.Version);
 
     private static async Task<IResult> HistoryAsync(
         string id, HttpContext context, JourneyStore store, ContinuationTokens tokens, int? pageSize, string? continuationToken, CancellationToken ct)

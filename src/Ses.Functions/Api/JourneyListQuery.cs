@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Ses.Domain;
 using Ses.Domain.Journeys;
@@ -14,14 +13,6 @@ namespace Ses.Functions.Api;
 public static class JourneyListQuery
 {
     public const int ReferralIdPrefixMax = 20;
-
-    /// <summary>Dates on the wire (queries, answers, the links of the caseload's tiles): ISO 8601, such as 2026-03-02.</summary>
-    public const string DateFormat = "yyyy-MM-dd";
-
-    public static string Iso(DateOnly date) => date.ToString(DateFormat, CultureInfo.InvariantCulture);
-
-    public static bool TryParseIso(string text, out DateOnly date) =>
-        DateOnly.TryParseExact(text, DateFormat, CultureInfo.InvariantCulture, DateTimeStyles.None, out date);
 
     private static readonly string PhaseWords = string.Join(", ", Enum.GetValues<Phase>().Select(p => Kebab.Of(p)));
 
@@ -39,7 +30,7 @@ public static class JourneyListQuery
         DateOnly? month = null;
         if (outcomeMonth is not null)
         {
-            if (!TryParseIso(outcomeMonth + "-01", out var first) || outcomeMonth.Length != 7
+            if (!WireDate.TryParse(outcomeMonth + "-01", out var first) || outcomeMonth.Length != 7
                 || !InputLimits.InRange(first))
             {
                 return (null, Problems.Validation("outcomeMonth", $"outcomeMonth must be a month such as 2026-03, from {InputLimits.RangeText}."));
@@ -60,7 +51,7 @@ public static class JourneyListQuery
     {
         (date, error) = (null, null);
         if (text is null) return true;
-        if (!TryParseIso(text, out var parsed) || !InputLimits.InRange(parsed))
+        if (!WireDate.TryParse(text, out var parsed) || !InputLimits.InRange(parsed))
         {
             error = Problems.Validation(field, $"{field} must be a date such as 2026-03-02, from {InputLimits.RangeText}.");
             return false;

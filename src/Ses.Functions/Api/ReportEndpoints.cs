@@ -20,7 +20,7 @@ public static class ReportEndpoints
         HttpRequest request, JourneyIndex index, TimeProvider time, string? asOf, string? format, string? rounding, string? table, CancellationToken ct)
     {
         var date = LondonTime.DateOf(time.GetUtcNow());
-        if (asOf is not null && (!JourneyListQuery.TryParseIso(asOf, out date) || !InputLimits.InRange(date)))
+        if (asOf is not null && (!WireDate.TryParse(asOf, out date) || !InputLimits.InRange(date)))
         {
             return Problems.Validation("asOf", $"asOf must be a date YYYY-MM-DD from {InputLimits.RangeText}.");
         }
@@ -40,7 +40,7 @@ public static class ReportEndpoints
         if (format != "csv") return TypedResults.Ok(report);
         var writer = new StringWriter();
         StatisticsCsv.Write(report, writer, table);
-        var file = $"ses-statistics-{date:yyyy-MM-dd}{(table is null ? "" : "-" + table)}.csv";
+        var file = $"ses-statistics-{WireDate.Of(date)}{(table is null ? "" : "-" + table)}.csv";
         request.HttpContext.Response.Headers.ContentDisposition = $"attachment; filename=\"{file}\"";
         return TypedResults.Text(writer.ToString(), "text/csv; charset=utf-8");
     }

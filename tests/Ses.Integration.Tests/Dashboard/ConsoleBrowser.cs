@@ -18,7 +18,7 @@ public abstract class ConsoleBrowser : IAsyncLifetime
     protected SesApp App { get; } = new();
     protected string BaseUrl { get; private set; } = null!;
     private IPlaywright? _playwright;
-    private IBrowser _browser = null!;
+    private IBrowser? _browser;
     private readonly List<string> _violations = [];
 
     public static string ScreenshotDirectory { get; } = Path.Combine(AppContext.BaseDirectory, "screenshots");
@@ -52,7 +52,6 @@ public abstract class ConsoleBrowser : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        // The app first: a start that failed (no Chromium, a browser that would not launch) must not leave it running.
         await App.DisposeAsync();
         if (_browser is not null) await _browser.DisposeAsync();
         _playwright?.Dispose();
@@ -61,7 +60,7 @@ public abstract class ConsoleBrowser : IAsyncLifetime
 
     protected async Task<IPage> NewPageAsync()
     {
-        var context = await _browser.NewContextAsync(new() { AcceptDownloads = true, ViewportSize = new() { Width = 1280, Height = 900 }, TimezoneId = "UTC", Locale = "en-GB" });
+        var context = await _browser!.NewContextAsync(new() { AcceptDownloads = true, ViewportSize = new() { Width = 1280, Height = 900 }, TimezoneId = "UTC", Locale = "en-GB" });
         var page = await context.NewPageAsync();
         page.Console += (_, message) =>
         {
