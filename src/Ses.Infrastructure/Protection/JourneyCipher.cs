@@ -40,9 +40,9 @@ public sealed class JourneyCipher(string journeyId, byte[]? key)
     {
         "participant" => value is JsonObject,
         "content" => value is not null && owner["type"] is JsonValue t && t.TryGetValue<string>(out var type) && type == "ucpr1-received",
-        "reason" or "closureReason" => value is JsonValue v && v.TryGetValue<string>(out _),
-        // 13.70's contact details (ContactDetailsAdded) and a job's employer (JobStarted) in the events of the history.
-        "phone" or "alternativePhone" or "address" or "postcode" or "employer" => value is JsonValue v && v.TryGetValue<string>(out _),
+        // Free text and, in the events of the history, 13.70's contact details (ContactDetailsAdded) and a job's employer (JobStarted).
+        "reason" or "closureReason" or "phone" or "alternativePhone" or "address" or "postcode" or "employer" =>
+            value is JsonValue v && v.TryGetValue<string>(out _),
         _ => false,
     };
 
