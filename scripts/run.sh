@@ -45,7 +45,7 @@ if [ "$demo" = "--demo-purge" ]; then
   dotnet run --project src/Ses.Demo --configuration Release --no-build -- --url "$ASPNETCORE_URLS" --key "${key:-local-operator-key}" --purge
   exit 0
 fi
-dotnet run --project src/Ses.Demo --configuration Release --no-build -- --url "$ASPNETCORE_URLS" --key "${key:-local-operator-key}" --participants "${SES_DEMO_PARTICIPANTS:-2000}" \
+dotnet run --project src/Ses.Demo --configuration Release --no-build -- --url "$ASPNETCORE_URLS" --key "${key:-local-operator-key}" --participants "${SES_DEMO_PARTICIPANTS:-500}" \
   || echo "The demo programme did not run to the end (already run? the clock is kept per prefix: delete .azurite/ to start again)."
 echo "Demo programme loaded: open $ASPNETCORE_URLS/ with the operator key. Ctrl-C stops."
 wait $app

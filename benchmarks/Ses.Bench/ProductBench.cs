@@ -51,8 +51,9 @@ public sealed class ProductBench(AppHost app, SendGridStandIn sendGrid, int n, i
 
     public async Task<long> RoundTripsAsync()
     {
+        // The product's own requests and its task hub's (History, Instances, queues, leases, idle polling).
         var body = await _operator.GetFromJsonAsync<JsonElement>("/api/admin/storage/round-trips");
-        return body.GetProperty("count").GetInt64();
+        return body.GetProperty("count").GetInt64() + body.GetProperty("taskHub").GetInt64();
     }
 
     public const int WarmUpJourneys = 16;

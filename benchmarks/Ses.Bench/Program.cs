@@ -43,6 +43,8 @@ if (dll is null || !File.Exists(dll)) throw new InvalidOperationException($"--ap
 if (caseload && !sized) sizes = args.Contains("--large") ? [20_000, 100_000] : [20_000];
 
 var log = Console.Out;
+// The bare Durable Task phases run at most this many orchestrations of each shape (see below).
+const int BareMost = 2_000;
 var report = new StringBuilder();
 var loadAtStart = LoadAverage();
 report.AppendLine("## Machine");
@@ -114,7 +116,9 @@ foreach (var n in sizes)
 
         var none = new RawBench.Result(double.NaN, double.NaN);
         var noLatency = new RawBench.Latency(double.NaN, double.NaN, double.NaN, double.NaN);
-        RawBench.Result add = none, replayIntake = none, replayEvent = none, replayDispatch = none, readReplace = none, due = none;
+        RawBench.Result add = none, replayIntake = none, replayEvent = none, readReplace = none, due = none;
+        var noBare = new DurableBench.Result(double.NaN, double.NaN);
+        DurableBench.Result bareStart = noBare, bareEvent = noBare, bareTimer = noBare;
         RawBench.Result? readReplaceState = null;
         RawBench.Latency scan = noLatency, pages = noLatency, listingPages = noLatency, listingScan = noLatency;
         if (productOnly)
@@ -131,7 +135,6 @@ foreach (var n in sizes)
             add = await raw.AddAsync();
             replayIntake = await raw.ReplayIntakeAsync(shape);
             replayEvent = await raw.ReplayEventAsync(shape);
-            replayDispatch = await raw.ReplayDispatchAsync(shape);
             readReplace = await raw.ReadReplaceAsync();
             // Above 20,000 rows Azurite's repeated-RowKey slowdown makes this line take hours (55/s at 10,000): shown up to there.
             readReplaceState = n <= 20_000 ? await raw.ReadReplaceStateAsync() : null;
@@ -140,18 +143,32 @@ foreach (var n in sizes)
             pages = await raw.PagesAsync(ProductBench.ListRequests);
             listingPages = await raw.ListingPagesAsync(prefix, ProductBench.ListRequests);
             listingScan = await raw.ListingScanAsync(prefix, ProductBench.StatisticsColumns, ProductBench.StatisticsRuns);
+            // The floor of the stack: bare Durable Task, the same shapes, on this Azurite. Rates hardly move with N beyond a
+            // few thousand, while each bare phase at 10,000 takes minutes: at most BareMost of them.
+            var bareN = Math.Min(n, BareMost);
+            log.WriteLine($"  bare Durable Task, {bareN:N0} of each shape...");
+            await using (var bare = new DurableBench(storage, "d" + Guid.NewGuid().ToString("N")[..10], bareN, clients, log))
+            {
+                await bare.StartAsync();
+                bareStart = await bare.StartsAsync();
+                bareEvent = await bare.EventsAsync();
+                bareTimer = await bare.TimersAsync();
+            }
+            notes.Add($"bare Durable Task: {bareN:N0} orchestrations of each shape on a task hub of their own, with the product's backend settings (DurableBench)");
         }
 
         figures.Add(new Figure("intake: referrals (raw: AddEntity)", Kind.Rate, intake.Rate, add.Value, intake.RoundTrips, add.RoundTrips, "/s"));
         figures.Add(new Figure("  the same, raw: the referral's own requests and rows", Kind.Rate, intake.Rate, replayIntake.Value, intake.RoundTrips, replayIntake.RoundTrips, "/s"));
+        figures.Add(new Figure("  floor, bare Durable Task: start and one activity", Kind.Rate, intake.Rate, bareStart.Rate, intake.RoundTrips, bareStart.Requests, "/s"));
         figures.Add(new Figure("events: prap-acknowledged (raw: read + ETag replace)", Kind.Rate, events.Rate, readReplace.Value, events.RoundTrips, readReplace.RoundTrips, "/s"));
         figures.Add(new Figure("  the same, raw: the event's own requests and rows", Kind.Rate, events.Rate, replayEvent.Value, events.RoundTrips, replayEvent.RoundTrips, "/s"));
+        figures.Add(new Figure("  floor, bare Durable Task: an event, one activity, ContinueAsNew", Kind.Rate, events.Rate, bareEvent.Rate, events.RoundTrips, bareEvent.Requests, "/s"));
         if (readReplaceState is not null)
         {
             figures.Add(new Figure("  the same, raw with RowKey 'state' in every partition", Kind.Rate, events.Rate, readReplaceState.Value, events.RoundTrips, readReplaceState.RoundTrips, "/s"));
         }
         figures.Add(new Figure("dispatch: fired deadlines + emails (raw: due query + replace each)", Kind.Rate, dispatch.Rate, due.Value, dispatch.RoundTrips, due.RoundTrips, "/s"));
-        figures.Add(new Figure("  the same, raw: a fired deadline's own requests and rows (no email sent)", Kind.Rate, dispatch.Rate, replayDispatch.Value, dispatch.RoundTrips, replayDispatch.RoundTrips, "/s"));
+        figures.Add(new Figure("  floor, bare Durable Task: a timer and two activities", Kind.Rate, dispatch.Rate, bareTimer.Rate, dispatch.RoundTrips, bareTimer.Requests, "/s"));
         figures.Add(new Figure($"statistics, median of {ProductBench.StatisticsRuns} (raw: full scan of N rows)", Kind.Millis, statistics.Median, scan.Median, statistics.RoundTrips, scan.RoundTrips, "ms"));
         figures.Add(new Figure("  the same, raw: the listing rows it reads, on the product's index table", Kind.Millis, statistics.Median, listingScan.Median, statistics.RoundTrips, listingScan.RoundTrips, "ms"));
         figures.Add(new Figure("list as operator, p50 (raw: one page of 100 of a partition of N)", Kind.Millis, listOperator.P50, pages.P50, listOperator.RoundTrips, pages.RoundTrips, "ms"));
@@ -167,7 +184,7 @@ foreach (var n in sizes)
         section.AppendLine("| --- | ---: | ---: | ---: | ---: |");
         foreach (var f in figures)
         {
-            if (productOnly && f.Operation.StartsWith("  the same", StringComparison.Ordinal)) continue; // raw-only lines
+            if (productOnly && f.Operation.StartsWith("  ", StringComparison.Ordinal)) continue; // raw-only and floor lines
             var trips = f.ProductRoundTrips is null ? "" : $"{Stats.Format(f.ProductRoundTrips.Value)} / {Stats.Format(f.RawRoundTrips ?? double.NaN)}";
             section.AppendLine($"| {f.Operation} | {Stats.Format(f.Product)} {f.Unit} | {Stats.Format(f.Raw)} {f.Unit} | {Stats.Format(f.Ratio)} | {trips} |");
         }

@@ -15,7 +15,7 @@ public sealed class RawBench
     private readonly int _n;
     private readonly int _clients;
     private readonly TextWriter _log;
-    private readonly Counter _roundTrips = new();
+    private readonly RequestCounter _roundTrips = new();
     private readonly TableClient _rows;
     private readonly TableClient _state;
     private readonly TableClient _due;
@@ -81,53 +81,6 @@ public sealed class RawBench
             new[] { new TableTransactionAction(TableTransactionActionType.UpdateReplace, shape.For(shape.State, id), state.ETag) }
                 .Concat(shape.EventRows.Select(r => new TableTransactionAction(TableTransactionActionType.Add, shape.For(r, id)))));
     });
-
-    /// <summary>
-    /// The product's own storage work for a fired deadline with its email, replayed with its own rows after the two replays
-    /// above: claim the wake-ups (a transaction of 100), then per journey, 16 in flight: read the state, one transaction of
-    /// the state and the firing's rows, one transaction moving the wake-up with the listing and the pointer, the email's
-    /// "sent" mark and the pointer's removal. No email is sent: this is the storage floor only.
-    /// </summary>
-    public async Task<Result> ReplayDispatchAsync(ProductShape shape)
-    {
-        var before = _roundTrips.Count;
-        var watch = Stopwatch.StartNew();
-        foreach (var chunk in _ids.Chunk(100))
-        {
-            await _replayIndex.SubmitTransactionAsync(chunk.Select(id => new TableTransactionAction(TableTransactionActionType.UpdateMerge,
-                new TableEntity("j", shape.For(shape.Wake, id).RowKey) { ["LeaseUntil"] = DateTimeOffset.UtcNow.AddMinutes(2), ["Owner"] = "bench" })));
-        }
-        await Parallel.ForEachAsync(_ids, new ParallelOptions { MaxDegreeOfParallelism = _clients }, async (id, _) =>
-        {
-            var stateKey = shape.For(shape.State, id).RowKey;
-            var state = (await _replayJourneys.GetEntityAsync<TableEntity>(id, stateKey)).Value;
-            await _replayJourneys.SubmitTransactionAsync(
-                new[] { new TableTransactionAction(TableTransactionActionType.UpdateReplace, shape.For(shape.State, id), state.ETag) }
-                    .Concat(shape.FiringRows.Select(r => new TableTransactionAction(TableTransactionActionType.Add, shape.For(r, id)))));
-            var wake = shape.For(shape.Wake, id);
-            var moved = shape.For(shape.Wake, id);
-            moved.RowKey = "w|29991231T000000000|" + id;
-            var pointer = new TableEntity("j", "o|" + id + ".n-00000003-000")
-            {
-                ["NotificationId"] = id + ".n-00000003-000", ["Version"] = 3, ["WrittenAt"] = DateTimeOffset.UtcNow,
-                ["NextAttemptAt"] = DateTimeOffset.UtcNow.AddMinutes(2), ["Status"] = "sending", ["Template"] = "ucpr1-chase", ["Attempts"] = 0,
-            };
-            await _replayIndex.SubmitTransactionAsync(
-            [
-                new(TableTransactionActionType.UpsertReplace, moved),
-                new(TableTransactionActionType.Delete, wake, ETag.All),
-                new(TableTransactionActionType.UpsertReplace, shape.For(shape.Listing, id)),
-                new(TableTransactionActionType.UpsertReplace, pointer),
-            ]);
-            var email = shape.For(shape.Email, id);
-            email["Status"] = "sent";
-            await _replayJourneys.UpdateEntityAsync(email, ETag.All, TableUpdateMode.Replace);
-            await _replayIndex.DeleteEntityAsync("j", pointer.RowKey, ETag.All);
-        });
-        var seconds = watch.Elapsed.TotalSeconds;
-        _log.WriteLine($"  raw fired deadline's requests: {_n} in {seconds:N1} s");
-        return new Result(_n / seconds, (_roundTrips.Count - before) / (double)_n);
-    }
 
     /// <summary>AddEntity of N compact rows (~200 bytes; PartitionKey and RowKey the row's own ID), 16 in flight.</summary>
     public Task<Result> AddAsync() => ParallelAsync("add", id => _rows.AddEntityAsync(Row(id, id)));
@@ -260,24 +213,4 @@ public sealed class RawBench
         ["NextDue"] = "2026-03-06", ["Overdue"] = false, ["Restricted"] = false, ["Version"] = 1,
         ["Channel"] = "prap", ["Region"] = "england-and-wales", ["ReferralDate"] = "2026-03-02", ["Benefit"] = "UC",
     };
-
-    /// <summary>Counts requests as the app's RoundTripCounter does (per try).</summary>
-    private sealed class Counter : HttpPipelinePolicy
-    {
-        private long _count;
-
-        public long Count => Interlocked.Read(ref _count);
-
-        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
-        {
-            Interlocked.Increment(ref _count);
-            ProcessNext(message, pipeline);
-        }
-
-        public override ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
-        {
-            Interlocked.Increment(ref _count);
-            return ProcessNextAsync(message, pipeline);
-        }
-    }
 }

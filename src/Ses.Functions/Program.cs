@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Authentication;
 using Ses.Functions.Api;
 using Ses.Functions.Auth;
 using Ses.Functions.Hosting;
-using Ses.Infrastructure.Clock;
 using Ses.Infrastructure.Storage;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -50,16 +49,19 @@ api.MapTasks();
 api.MapDocuments();
 api.MapReports();
 api.MapAdmin();
-app.MapFunctionTriggers();
 
 try
 {
     await app.Services.GetRequiredService<StorageClients>().EnsureCreatedAsync();
-    if (app.Services.GetService<ClockService>() is { } clock) await clock.RestoreAsync();
+    if (app.Services.GetService<Ses.Journeys.JourneyClock>() is { } clock) await clock.RestoreAsync();
 }
 catch (Exception ex) when (ex is Azure.RequestFailedException or HttpRequestException or AggregateException or Azure.Identity.AuthenticationFailedException)
 {
     app.Logger.LogWarning("Storage is unreachable at start-up ({Error}); requests will answer 503 until it is back.", ex.GetType().Name);
+}
+if (string.IsNullOrWhiteSpace(app.Services.GetRequiredService<Ses.Infrastructure.Email.SendGridOptions>().ApiKey))
+{
+    app.Logger.LogWarning("SendGrid:ApiKey is not set: emails are kept as .eml files in the outbox container and marked not-sent.");
 }
 app.Run();
 

@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 using System.Xml;
 using Ses.Domain;
 using Ses.Functions.Auth;
-using Ses.Infrastructure.Clock;
+using Ses.Journeys;
 using Ses.Infrastructure.Journeys;
 using Ses.Infrastructure.Storage;
 
@@ -26,15 +26,16 @@ public static partial class AdminEndpoints
     public sealed record ClockView(DateTimeOffset Now, string Mode, int? Fired = null, int? Skipped = null, bool? EmailsDelivered = null);
 
     /// <summary>Storage requests (table and blob, retries included) this process has sent since it started.</summary>
-    public sealed record RoundTripsView(long Count);
+    /// <param name="TaskHub">The task hub's requests (Durable Task's tables, queues and leases, idle polling included).</param>
+    public sealed record RoundTripsView(long Count, long TaskHub);
 
     public static void MapAdmin(this IEndpointRouteBuilder api)
     {
-        api.MapGet("/admin/storage/round-trips", (StorageClients storage) => TypedResults.Ok(new RoundTripsView(storage.RoundTrips.Count)))
+        api.MapGet("/admin/storage/round-trips", (StorageClients storage) => TypedResults.Ok(new RoundTripsView(storage.RoundTrips.Count, Hosting.LocalTaskHub.RoundTrips.Count)))
             .RequireAuthorization(Policies.Operator).WithTags("Admin");
         var clock = api.MapGroup("/admin/clock").RequireAuthorization(Policies.Operator).WithTags("Admin");
         clock.MapGet("/", (IServiceProvider services) =>
-            services.GetService<ClockService>() is { } c ? Results.Ok(new ClockView(c.Now, "virtual")) : NotVirtual());
+            services.GetService<JourneyClock>() is { } c ? Results.Ok(new ClockView(c.Now, "virtual")) : NotVirtual());
         clock.MapPost("/", MoveAsync).Produces<ClockView>().ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         api.MapPost("/admin/index/rebuild", RebuildIndexAsync).RequireAuthorization(Policies.Operator).WithTags("Admin").Produces<IndexRebuild>();
@@ -49,7 +50,7 @@ public static partial class AdminEndpoints
 
     private static async Task<IResult> MoveAsync(HttpRequest request, IServiceProvider services, CancellationToken ct)
     {
-        if (services.GetService<ClockService>() is not { } clock) return NotVirtual();
+        if (services.GetService<JourneyClock>() is not { } clock) return NotVirtual();
         var (body, error) = await JsonBody.ReadAsync(request, ct);
         if (error is not null) return error;
         var element = body!.Value;
@@ -79,7 +80,7 @@ public static partial class AdminEndpoints
         }
         if (target < clock.Now) return Problems.Status(409, "The virtual clock never goes backwards.", $"It is already {clock.Now:O}.");
         var move = await clock.AdvanceToAsync(target, ct);
-        return Results.Ok(new ClockView(clock.Now, "virtual", move.Fired, move.Broken, move.EmailsDelivered));
+        return Results.Ok(new ClockView(clock.Now, "virtual", move.Fired, move.Skipped, move.EmailsDelivered));
     }
 
     private static IResult NotVirtual() => Problems.Status(404, "Not found.", "The clock can only be moved when Clock:Mode is Virtual.");

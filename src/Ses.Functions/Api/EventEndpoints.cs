@@ -4,6 +4,7 @@ using Ses.Domain.Journeys;
 using Ses.Domain.Referrals;
 using Ses.Functions.Auth;
 using Ses.Infrastructure.Journeys;
+using Ses.Journeys;
 
 namespace Ses.Functions.Api;
 
@@ -17,7 +18,8 @@ public static class EventEndpoints
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
 
     private static async Task<IResult> RecordAsync(
-        string id, HttpRequest request, JourneyStore store, JourneyEngine engine, ReferralAliases aliases, CancellationToken ct)
+        string id, HttpRequest request, JourneyStore store, JourneyClient journeys, JourneyRules rules, TimeProvider time, ReferralAliases aliases,
+        CancellationToken ct)
     {
         var (body, error) = await JsonBody.ReadAsync(request, ct);
         if (error is not null) return error;
@@ -67,11 +69,27 @@ public static class EventEndpoints
                     $"Purchase order number {claimed} is already journey '{owner}': JCP referred before the introduction was confirmed (13.49).");
             }
         }
-        var result = await engine.ExecuteAsync(id, now => new RecordEvent(reported!, eventId, now) { By = caller.Actor }, ct: ct, known: stored);
-        if (created && result.Rejection is not null) await aliases.ReleaseAsync(claimed!, id, ct);
-        if (result.Rejection is { } rejection) return Problems.Rejected(rejection);
-        var warnings = result.Events.OfType<WarningRaised>().Select(w => w.Message).ToArray();
-        return TypedResults.Ok(JourneyView.Of((result.Journey ?? stored)!.Journey, caller) with { Applied = result.Changed, Warnings = warnings });
+        // The decider on the journey as read answers a refusal at once; the orchestration decides again on its own state,
+        // which is the decision that counts (another request may have changed the journey in between).
+        var now = time.GetUtcNow();
+        var asked = new RecordEvent(reported!, eventId, now) { By = caller.Actor };
+        if (JourneyDecider.Decide(stored!.Journey, asked, rules).Rejection is { } refused)
+        {
+            if (created) await aliases.ReleaseAsync(claimed!, id, ct);
+            // Idempotency before phase rules: a retry of an event the journey has since moved past is answered as a retry.
+            if (eventId is not null && await store.EventKeyAsync(id, eventId, ct) is { } used)
+            {
+                var judged = JourneyDecider.Decide(stored.Journey, asked with { PreviousUse = used }, rules);
+                return judged.Rejection is { } conflict
+                    ? Problems.Rejected(conflict)
+                    : TypedResults.Ok(JourneyView.Of(stored.Journey, caller) with { Applied = false, Warnings = [] });
+            }
+            return Problems.Rejected(refused);
+        }
+        var message = new EventMessage(reported!, eventId) { JourneyId = id, RequestId = JourneyAnswers.NewRequestId(), Now = now, By = caller.Actor };
+        var answer = await journeys.SendAsync(message, ct);
+        if (created && answer.Reply?.Rejection is not null) await aliases.ReleaseAsync(claimed!, id, ct);
+        return await JourneyAnswers.ToResultAsync(answer, id, message.RequestId, store, caller, ct);
     }
 
     private static string? Truncate(string? text) => text is { Length: > 60 } ? text[..60] + "…" : text;

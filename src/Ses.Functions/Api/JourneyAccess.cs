@@ -9,14 +9,20 @@ public static class JourneyAccess
     public static async Task<(StoredJourney? Journey, IResult? Error)> LoadAsync(
         JourneyStore store, string id, HttpContext context, CancellationToken ct)
     {
+        var (stored, error) = await FindAsync(store, id, context, ct);
+        return stored is null && error is null ? (null, Problems.NotFound(id)) : (stored, error);
+    }
+
+    /// <summary>As <see cref="LoadAsync"/>, but a journey that is not there (yet) is no error: (null, null).</summary>
+    public static async Task<(StoredJourney? Journey, IResult? Error)> FindAsync(
+        JourneyStore store, string id, HttpContext context, CancellationToken ct)
+    {
         if (id.Length is 0 or > 64 || id.Any(c => !(char.IsAsciiLetterOrDigit(c) || c == '-')))
         {
             return (null, Problems.NotFound(id.Length > 64 ? id[..64] : id));
         }
         var stored = await store.GetAsync(id, ct);
-        var caller = Caller.From(context.User);
-        return stored is null || !caller.CanSee(stored.Journey.Referral.Provider)
-            ? (null, Problems.NotFound(id))
-            : (stored, null);
+        if (stored is null) return (null, null);
+        return Caller.From(context.User).CanSee(stored.Journey.Referral.Provider) ? (stored, null) : (null, Problems.NotFound(id));
     }
 }

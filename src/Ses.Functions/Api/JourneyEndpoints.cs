@@ -3,6 +3,7 @@ using Azure;
 using Ses.Domain.Journeys;
 using Ses.Functions.Auth;
 using Ses.Infrastructure.Journeys;
+using Ses.Journeys;
 
 namespace Ses.Functions.Api;
 
@@ -20,16 +21,26 @@ public static class JourneyEndpoints
         journeys.MapGet("/{id}/history", HistoryAsync).RequireAuthorization(Policies.ReadJourneys).Produces<HistoryPage>().ProducesProblem(StatusCodes.Status404NotFound);
         journeys.MapGet("/{id}/notifications", NotificationsAsync).RequireAuthorization(Policies.ReadJourneys)
             .Produces<Ses.Infrastructure.Outbox.Notification[]>().ProducesProblem(StatusCodes.Status404NotFound);
+        journeys.MapGet("/{id}/requests/{requestId}", RequestAsync).RequireAuthorization(Policies.Requests)
+            .Produces<JourneyView>().Produces<PendingView>(StatusCodes.Status202Accepted).ProducesProblem(StatusCodes.Status404NotFound);
         journeys.MapPost("/{id}/terminate", TerminateAsync).RequireAuthorization(Policies.Operator)
             .Accepts<TerminateRequest>("application/json").Produces<JourneyView>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict);
         journeys.MapDelete("/{id}", PurgeAsync).RequireAuthorization(Policies.Operator)
             .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
     }
 
-    private static async Task<IResult> GetAsync(string id, HttpContext context, JourneyStore store, CancellationToken ct)
+    private static async Task<IResult> GetAsync(string id, HttpContext context, JourneyStore store, JourneyClient journeys, CancellationToken ct)
     {
         var (stored, error) = await JourneyAccess.LoadAsync(store, id, context, ct);
-        return error ?? TypedResults.Ok(JourneyView.Of(stored!.Journey, Caller.From(context.User)));
+        if (error is not null) return error;
+        // Before the hub serves, nothing is asked of it (a call to a socket not there yet makes gRPC back off).
+        var status = "starting";
+        if (journeys.Ready)
+        {
+            var instance = await journeys.Client.GetInstanceAsync(Names.InstanceId(id), getInputsAndOutputs: false, ct);
+            status = instance is null ? "missing" : Ses.Domain.Kebab.Of(instance.RuntimeStatus);
+        }
+        return TypedResults.Ok(JourneyView.Of(stored!.Journey, Caller.From(context.User)) with { Orchestration = new OrchestrationView(Names.InstanceId(id), status) });
     }
 
     /// <summary>
@@ -104,7 +115,27 @@ public static class JourneyEndpoints
         return error ?? TypedResults.Ok(await store.NotificationsAsync(id, ct));
     }
 
-    private static async Task<IResult> TerminateAsync(string id, HttpRequest request, JourneyStore store, JourneyEngine engine, CancellationToken ct)
+    /// <summary>
+    /// The answer to a request that was answered 202 (the journey had not decided within the handler's bound): 202 while
+    /// it is still on its way, then the answer the request would have had.
+    /// </summary>
+    private static async Task<IResult> RequestAsync(string id, string requestId, HttpContext context, JourneyStore store, JourneyClient journeys, CancellationToken ct)
+    {
+        if (requestId.Length != 32 || !requestId.All(char.IsAsciiHexDigitLower)) return Problems.Status(404, "Not found.", "No such request.");
+        // A referral still on its way has no journey yet: pending, which says nothing about any journey.
+        var (stored, error) = await JourneyAccess.FindAsync(store, id, context, ct);
+        if (error is not null) return error;
+        var reply = stored is null ? null : await journeys.ReplyAsync(id, requestId, ct);
+        if (reply is null)
+        {
+            var location = JourneyAnswers.Location(id, requestId);
+            return TypedResults.Accepted(location, new PendingView(id, requestId, location));
+        }
+        return await JourneyAnswers.ToResultAsync(reply, null, id, store, Caller.From(context.User), ct);
+    }
+
+    private static async Task<IResult> TerminateAsync(
+        string id, HttpRequest request, JourneyStore store, JourneyClient journeys, JourneyRules rules, TimeProvider time, CancellationToken ct)
     {
         var (body, bodyError) = await JsonBody.ReadAsync(request, ct);
         if (bodyError is not null) return bodyError;
@@ -116,14 +147,19 @@ public static class JourneyEndpoints
             return Problems.Validation("reason", $"reason is required: 1 to {InputLimits.FreeText} characters.");
         }
         if (InputLimits.TextProblem("reason", text, InputLimits.FreeText, allowLineBreaks: true) is { } problem) return Problems.Validation("reason", problem);
-        var result = await engine.ExecuteAsync(id, now => new Terminate(text, now) { By = Caller.From(request.HttpContext.User).Actor }, ct: ct, known: stored);
-        return result.Rejection is { } rejection
-            ? Problems.Rejected(rejection)
-            : TypedResults.Ok(JourneyView.Of(result.Journey!.Journey, Caller.From(request.HttpContext.User)));
+        var caller = Caller.From(request.HttpContext.User);
+        var now = time.GetUtcNow();
+        if (JourneyDecider.Decide(stored!.Journey, new Terminate(text, now), rules).Rejection is { } refused) return Problems.Rejected(refused);
+        var message = new TerminateMessage(text) { JourneyId = id, RequestId = JourneyAnswers.NewRequestId(), Now = now, By = caller.Actor };
+        var answer = await journeys.SendAsync(message, ct);
+        return await JourneyAnswers.ToResultAsync(answer, id, message.RequestId, store, caller, ct) is var result
+            && answer.Reply is { Outcome: ReplyOutcome.Applied } && answer.Journey is { } after
+            ? TypedResults.Ok(JourneyView.Of(after, caller))
+            : result;
     }
 
     private static async Task<IResult> PurgeAsync(
-        string id, HttpContext context, JourneyStore store, JourneyPurger purger, ReferralAliases aliases, CancellationToken ct)
+        string id, HttpContext context, JourneyStore store, JourneyClient journeys, ReferralAliases aliases, TimeProvider time, CancellationToken ct)
     {
         var (stored, error) = await JourneyAccess.LoadAsync(store, id, context, ct);
         if (error is not null) return error;
@@ -131,8 +167,29 @@ public static class JourneyEndpoints
         {
             return Problems.Status(409, "Only a closed journey can be purged.", "Terminate it first.");
         }
-        await purger.PurgeAsync(stored, ct);
+        var message = new PurgeMessage { JourneyId = id, RequestId = JourneyAnswers.NewRequestId(), Now = time.GetUtcNow(), By = Caller.From(context.User).Actor };
+        var answer = await journeys.SendAsync(message, ct);
+        if (answer.Reply?.Rejection is { } refused) return Problems.Rejected(refused);
+        if (answer.Reply is null && await store.GetAsync(id, ct) is not null)
+        {
+            var location = JourneyAnswers.Location(id, message.RequestId);
+            return TypedResults.Accepted(location, new PendingView(id, message.RequestId, location));
+        }
         await aliases.ReleaseAsync(stored.Journey.ReferralId, id, ct); // the purchase order number it owned (13.49)
+        // The orchestration ends after the purge; its instance and history then go too (SPEC 6: the task hub's included).
+        using (var bounded = CancellationTokenSource.CreateLinkedTokenSource(ct))
+        {
+            bounded.CancelAfter(TimeSpan.FromSeconds(30));
+            try
+            {
+                await journeys.Client.WaitForInstanceCompletionAsync(Names.InstanceId(id), getInputsAndOutputs: false, bounded.Token);
+                await journeys.Client.PurgeInstanceAsync(Names.InstanceId(id), ct);
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                // The orchestration has not ended yet: the personal data is already shredded (its key is gone); a later purge removes the instance.
+            }
+        }
         return TypedResults.NoContent();
     }
 }

@@ -17,6 +17,9 @@ public sealed record TaskView(
 /// <summary>Who did something: an API key's name and role, or <c>system</c> (SPEC 5.1).</summary>
 public sealed record ActorView(string Name, string Role);
 
+/// <summary>The journey's orchestration as Durable Task reports it: <c>running</c> while the journey lives (closed ones too, until purged).</summary>
+public sealed record OrchestrationView(string InstanceId, string RuntimeStatus);
+
 public sealed record OutcomeView(string State, DateOnly? On, string? Reason);
 
 public sealed record OutcomesView(OutcomeView Short, OutcomeView Sustained);
@@ -27,6 +30,10 @@ public sealed record JourneyView(
     DateOnly ReferralDate, string Phase, string? Closure, string? ClosureReason, int Version, bool Restricted, bool Mappa,
     IReadOnlyList<DeadlineView> Deadlines, OutcomesView? Outcomes, DeadlineView? NextDeadline, IReadOnlyList<TaskView> Tasks, Referral? Referral)
 {
+    /// <summary>GET only: the journey's orchestration in the task hub and its runtime status (ADR 010).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public OrchestrationView? Orchestration { get; init; }
+
     /// <summary>Answers to POST events only: false when the <c>eventId</c> was already applied.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public bool? Applied { get; init; }

@@ -3,6 +3,7 @@ using Ses.Domain;
 using Ses.Functions.Auth;
 using Ses.Infrastructure.Journeys;
 using Ses.Infrastructure.Outbox;
+using Ses.Journeys;
 
 namespace Ses.Functions.Api;
 
@@ -25,7 +26,7 @@ public static class NotificationEndpoints
     }
 
     private static async Task<IResult> ListAsync(
-        OutboxIndex index, ContinuationTokens tokens, string? status, int? pageSize, string? continuationToken, CancellationToken ct)
+        EmailDelivery index, ContinuationTokens tokens, string? status, int? pageSize, string? continuationToken, CancellationToken ct)
     {
         if (!Kebab.TryParse<NotificationStatus>(status, out var wanted) || wanted is not (NotificationStatus.Failed or NotificationStatus.Retrying))
         {
@@ -46,18 +47,32 @@ public static class NotificationEndpoints
     }
 
     private static async Task<IResult> ResendAsync(
-        string id, string notificationId, HttpContext context, JourneyStore store, NotificationResender resender, CancellationToken ct)
+        string id, string notificationId, HttpContext context, JourneyStore store, JourneyClient journeys, TimeProvider time, CancellationToken ct)
     {
         var (_, denied) = await JourneyAccess.LoadAsync(store, id, context, ct);
         if (denied is not null) return denied;
-        var (status, notification) = await resender.ResendAsync(id, notificationId, ct);
-        return status switch
+        if (Notification.Split(notificationId).JourneyId != id || await store.GetNotificationAsync(notificationId, ct) is not var (n, etag))
         {
-            ResendStatus.Requeued => TypedResults.Accepted($"/api/journeys/{id}/notifications", notification),
-            ResendStatus.NotResendable => Problems.Status(409, "Only a failed or not-sent notification can be sent again.",
-                $"It is {Kebab.Of(notification!.Status)}."),
-            ResendStatus.Changed => Problems.Status(409, "The notification changed meanwhile.", "Look at it again and retry."),
-            _ => Problems.Status(404, "Not found.", "No such notification on this journey."),
-        };
+            return Problems.Status(404, "Not found.", "No such notification on this journey.");
+        }
+        if (n.Status is not (NotificationStatus.Failed or NotificationStatus.NotSent))
+        {
+            return Problems.Status(409, "Only a failed or not-sent notification can be sent again.", $"It is {Kebab.Of(n.Status)}.");
+        }
+        // Queued at once (on the row's ETag: of two resends one wins), then the journey sends it in its next step, under its
+        // ID (the receiving side sees one idempotency key).
+        var requeued = n with { Status = NotificationStatus.Queued, FirstAttemptAt = null, NextAttemptAt = null, AlertRaised = false, Resends = n.Resends + 1 };
+        if (await store.UpdateNotificationAsync(requeued, etag, ct) is null) return Problems.Status(409, "The notification changed meanwhile.", "Look at it again and retry.");
+        var message = new ResendMessage(notificationId) { JourneyId = id, RequestId = JourneyAnswers.NewRequestId(), Now = time.GetUtcNow(), By = Auth.Caller.From(context.User).Actor };
+        try
+        {
+            await journeys.SendAsync(message, ct, wait: TimeSpan.Zero);
+        }
+        catch
+        {
+            await store.UpdateNotificationAsync(n, default, CancellationToken.None); // never left queued with nobody to send it
+            throw;
+        }
+        return TypedResults.Accepted($"/api/journeys/{id}/notifications", requeued);
     }
 }

@@ -7,7 +7,9 @@ using Ses.Domain.Referrals;
 using Ses.Functions.Auth;
 using Ses.Infrastructure.Email;
 using Ses.Infrastructure.Journeys;
+using Ses.Infrastructure.Protection;
 using Ses.Infrastructure.Storage;
+using Ses.Journeys;
 
 namespace Ses.Functions.Api;
 
@@ -21,8 +23,8 @@ public static class ReferralEndpoints
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
 
     private static async Task<IResult> CreateAsync(
-        HttpRequest request, JourneyEngine engine, JourneyStore store, ReferralAliases aliases, TimeProvider time,
-        IReadOnlyDictionary<string, ProviderOptions> providers, CancellationToken ct)
+        HttpRequest request, JourneyClient journeys, JourneyStore store, JourneyKeyStore keys, ReferralAliases aliases, TimeProvider time,
+        JourneyPolicy policy, JourneyOptions options, IReadOnlyDictionary<string, ProviderOptions> providers, CancellationToken ct)
     {
         var (body, error) = await JsonBody.ReadAsync(request, ct);
         if (error is not null) return error;
@@ -34,39 +36,57 @@ public static class ReferralEndpoints
             // A referral without a region takes its provider's (SPEC 8: Providers:{id}:Region).
             if (input.Region is null && known.Region is { Length: > 0 }) input = input with { Region = known.Region };
         }
-        var validation = ReferralValidator.Validate(input, LondonTime.DateOf(time.GetUtcNow()));
+        var now = time.GetUtcNow();
+        var validation = ReferralValidator.Validate(input, LondonTime.DateOf(now));
         if (!validation.IsValid) return Problems.Validation(validation.Errors);
         var referral = validation.Referral!;
         var journeyId = JourneyIdFor(referral);
         var hash = Hash(input!);
         var caller = Caller.From(request.HttpContext.User);
-        // 13.49: a PRaP referral claims its purchase order number in the same transaction as its write-ahead rows; an SRO
-        // introduction that took the number first owns it (see ReferralAliases).
-        var claim = referral.Channel == Channel.Prap ? ReferralAliases.ClaimRow(referral.ReferralId, journeyId) : null;
-        if (claim is not null && await aliases.LegacyOwnerAsync(referral.ReferralId, ct) is { } earlier
-            && await ResolveAsync(referral.ReferralId, earlier, store, caller, ct) is { } resolvedEarlier)
+        // 13.49: a PRaP referral's purchase order number may belong to an SRO introduction that took it on confirmation.
+        if (referral.Channel == Channel.Prap)
         {
-            return resolvedEarlier;
-        }
-        EngineResult result;
-        try
-        {
-            // A referral is nearly always new: decide without reading; if the journey exists, the insert conflicts and the engine reads it.
-            result = await engine.ExecuteAsync(journeyId, now => new ReceiveReferral(journeyId, referral, now) { By = caller.Actor }, hash, ct,
-                assumeNew: true, claim: claim);
-        }
-        catch (ClaimTakenException)
-        {
-            var owner = await aliases.OwnerAsync(referral.ReferralId, ct) ?? journeyId;
+            var (owner, _) = await aliases.ClaimAsync(referral.ReferralId, journeyId, ct);
             if (await ResolveAsync(referral.ReferralId, owner, store, caller, ct) is { } resolved) return resolved;
-            result = await engine.ExecuteAsync(journeyId, now => new ReceiveReferral(journeyId, referral, now) { By = caller.Actor }, hash, ct);
         }
-        if (result.Changed) return TypedResults.Created($"/api/journeys/{journeyId}", JourneyView.Of(result.Journey!.Journey, caller));
-        var existing = result.Journey!;
-        return existing.RequestHash == hash
-            ? TypedResults.Ok(JourneyView.Of(existing.Journey, caller))
-            : Problems.Status(409, "The referral ID is already in use.",
+        // The journey ID is claimed with the journey's data key, once on any number of hosts (ADR 009).
+        var (created, existingHash, createdAt) = await keys.ClaimAsync(journeyId, hash, ct);
+        if (!created) return await ExistingAsync(journeyId, hash, existingHash, createdAt, store, journeys, options, caller, ct);
+        var message = new ReferralMessage(referral, hash) { JourneyId = journeyId, RequestId = JourneyAnswers.NewRequestId(), Now = now, By = caller.Actor };
+        var answer = await journeys.StartAsync(new JourneyRun(journeyId, policy), message, ct);
+        return await JourneyAnswers.ToResultAsync(answer, journeyId, message.RequestId, store, caller, ct, created: true);
+    }
+
+    /// <summary>
+    /// The same referral ID again: the same body is the same journey (200), once its first step has written it; another
+    /// body is a 409. A journey whose ID was claimed but whose orchestration never started (the host died in between) is
+    /// started by the repeat, once the claim is older than the time any start takes.
+    /// </summary>
+    private static async Task<IResult> ExistingAsync(
+        string journeyId, string hash, string? existingHash, DateTimeOffset? createdAt, JourneyStore store, JourneyClient journeys,
+        JourneyOptions options, Caller caller, CancellationToken ct)
+    {
+        if (existingHash is not null && existingHash != hash)
+        {
+            return Problems.Status(409, "The referral ID is already in use.",
                 $"Journey '{journeyId}' was created from a different referral body; a referral ID identifies one referral.");
+        }
+        var deadline = DateTimeOffset.UtcNow + options.ReplyWait;
+        while (true)
+        {
+            if (await store.GetAsync(journeyId, ct) is { } stored)
+            {
+                return stored.RequestHash is { } storedHash && storedHash != hash
+                    ? Problems.Status(409, "The referral ID is already in use.",
+                        $"Journey '{journeyId}' was created from a different referral body; a referral ID identifies one referral.")
+                    : TypedResults.Ok(JourneyView.Of(stored.Journey, caller));
+            }
+            if (DateTimeOffset.UtcNow >= deadline)
+            {
+                return Problems.Status(409, "The referral is being created.", $"Journey '{journeyId}' is being created from this referral; send it again shortly.");
+            }
+            await Task.Delay(options.ReplyPoll, ct);
+        }
     }
 
     /// <summary>

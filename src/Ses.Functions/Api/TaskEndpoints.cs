@@ -2,6 +2,7 @@ using System.Text.Json;
 using Ses.Domain.Journeys;
 using Ses.Functions.Auth;
 using Ses.Infrastructure.Journeys;
+using Ses.Journeys;
 
 namespace Ses.Functions.Api;
 
@@ -20,7 +21,7 @@ public static class TaskEndpoints
             .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
 
     private static async Task<IResult> CompleteAsync(
-        string id, string taskId, HttpRequest request, JourneyStore store, JourneyEngine engine, CancellationToken ct)
+        string id, string taskId, HttpRequest request, JourneyStore store, JourneyClient journeys, JourneyRules rules, TimeProvider time, CancellationToken ct)
     {
         var (stored, denied) = await JourneyAccess.LoadAsync(store, id, request.HttpContext, ct);
         if (denied is not null) return denied;
@@ -31,9 +32,17 @@ public static class TaskEndpoints
         }
         var (note, error) = await NoteAsync(request, ct);
         if (error is not null) return error;
-        var result = await engine.ExecuteAsync(id, now => new CompleteTask(taskId, note, now) { By = caller.Actor }, ct: ct, known: stored);
-        if (result.Rejection is { } rejection) return Problems.Rejected(rejection);
-        return TypedResults.Ok(JourneyView.Of((result.Journey ?? stored)!.Journey, caller) with { Applied = result.Changed });
+        var now = time.GetUtcNow();
+        var asked = new CompleteTask(taskId, note, now) { By = caller.Actor };
+        var pre = JourneyDecider.Decide(stored!.Journey, asked, rules);
+        if (pre.Rejection is { } refused) return Problems.Rejected(refused);
+        if (pre.Events.Count == 0) return TypedResults.Ok(JourneyView.Of(stored.Journey, caller) with { Applied = false });
+        var message = new CompleteTaskMessage(taskId, note) { JourneyId = id, RequestId = JourneyAnswers.NewRequestId(), Now = now, By = caller.Actor };
+        var answer = await journeys.SendAsync(message, ct);
+        var result = await JourneyAnswers.ToResultAsync(answer, id, message.RequestId, store, caller, ct);
+        return answer.Reply is { Rejection: null } reply && answer.Journey is { } after
+            ? TypedResults.Ok(JourneyView.Of(after, caller) with { Applied = reply.Outcome == ReplyOutcome.Applied })
+            : result;
     }
 
     /// <summary>The body is optional; when sent it is JSON with an optional <c>note</c> of up to 500 characters.</summary>

@@ -10,6 +10,8 @@ public static class Policies
     public const string Operator = "operator";
     /// <summary>Events and task completion: provider staff and operators, and nominated officers on restricted journeys (checked in the endpoint).</summary>
     public const string JourneyWork = "journey-work";
+    /// <summary>The answer to a request answered 202: whoever may make requests, referral systems included.</summary>
+    public const string Requests = "requests";
 
     public static void Add(Microsoft.AspNetCore.Authorization.AuthorizationOptions options)
     {
@@ -19,5 +21,6 @@ public static class Policies
         options.AddPolicy(Documents, p => p.RequireRole(Roles.Provider, Roles.NominatedOfficer));
         options.AddPolicy(Operator, p => p.RequireRole(Roles.Operator));
         options.AddPolicy(JourneyWork, p => p.RequireRole(Roles.Provider, Roles.Operator, Roles.NominatedOfficer));
+        options.AddPolicy(Requests, p => p.RequireRole(Roles.ReferralSystem, Roles.Provider, Roles.Operator, Roles.NominatedOfficer));
     }
 }

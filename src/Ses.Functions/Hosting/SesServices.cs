@@ -8,7 +8,10 @@ using Ses.Infrastructure.Journeys;
 using Ses.Infrastructure.Outbox;
 using Ses.Infrastructure.Protection;
 using Ses.Infrastructure.Storage;
-using Ses.Infrastructure.Timers;
+using Microsoft.Extensions.Options;
+using Microsoft.DurableTask.Client;
+using Microsoft.DurableTask.Worker;
+using Ses.Journeys;
 
 namespace Ses.Functions.Hosting;
 
@@ -27,7 +30,6 @@ public static class SesServices
         services.AddSingleton(sendGrid);
         services.AddSingleton(config.GetSection("Inboxes").Get<InboxOptions>() ?? new InboxOptions());
         services.AddSingleton(config.GetSection("Reminders").Get<ReminderOptions>() ?? new ReminderOptions());
-        services.AddSingleton(config.GetSection("Dispatcher").Get<DispatcherOptions>() ?? new DispatcherOptions());
         var outbox = config.GetSection("Outbox").Get<OutboxOptions>() ?? new OutboxOptions();
         outbox.Validate();
         services.AddSingleton(outbox);
@@ -43,18 +45,13 @@ public static class SesServices
         services.AddSingleton<JourneyStore>();
         services.AddSingleton<JourneyIndex>();
         services.AddSingleton<Ses.Functions.Api.ReferralAliases>();
-        services.AddSingleton<TimerIndex>();
-        services.AddSingleton<WakeUps>();
-        // One group commit for the index table's partition: index rows of concurrent decisions share transactions.
-        services.AddSingleton(sp => new GroupCommit(sp.GetRequiredService<StorageClients>().Index));
-        services.AddSingleton<OutboxIndex>();
         services.AddSingleton<EmailComposer>();
-        services.AddSingleton<JourneyEngine>();
-        services.AddSingleton<TimerDispatcher>();
-        services.AddSingleton<OutboxSender>();
-        services.AddSingleton<NotificationResender>();
         services.AddSingleton<DocumentStore>();
-        services.AddSingleton<JourneyPurger>();
+        var reminders = config.GetSection("Reminders").Get<ReminderOptions>() ?? new ReminderOptions();
+        services.AddSingleton(new JourneyPolicy(ispDays, reminders.TimeOfDay, IsVirtual(config)));
+        services.AddSingleton(new TaskHubReadiness()); // marked ready by the local hub once it serves (LocalTaskHub)
+        services.AddJourneyWorkflow(config.GetSection("Journeys").Get<JourneyOptions>());
+        AddTaskHub(services, config);
         services.AddHttpClient("sendgrid");
         services.AddSingleton<IEmailSender>(sp =>
         {
@@ -63,9 +60,6 @@ public static class SesServices
                 ? new BlobKeepingEmailSender(sp.GetRequiredService<StorageClients>(), options)
                 : new SendGridEmailSender(options, sp.GetRequiredService<OutboxOptions>(), sp.GetRequiredService<IHttpClientFactory>().CreateClient("sendgrid"));
         });
-        services.AddHostedService<DispatcherService>();
-        services.AddSingleton<IndexBackfillService>();
-        services.AddHostedService(sp => sp.GetRequiredService<IndexBackfillService>());
         services.AddExceptionHandler<BadRequestBodyHandler>();
         // A query value of the wrong type throws, so BadRequestBodyHandler can name the parameter (otherwise an empty 400).
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
@@ -77,6 +71,44 @@ public static class SesServices
         return services;
     }
 
+    private static bool IsVirtual(IConfiguration config) => string.Equals(config["Clock:Mode"], "Virtual", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// The local engine (ADR 009): the task hub on this process's storage account through the sidecar (<see cref="LocalTaskHub"/>,
+    /// started before the worker), the Durable Task worker running the journeys' orchestrations and activities, and the
+    /// client the handlers use; both serialise with the sealing data converter.
+    /// </summary>
+    private static void AddTaskHub(IServiceCollection services, IConfiguration config)
+    {
+        var hub = config.GetSection("DurableTask").Get<TaskHubOptions>() ?? new TaskHubOptions();
+        services.AddSingleton(hub);
+        services.AddSingleton<LocalTaskHub>();
+        services.AddHostedService(sp => sp.GetRequiredService<LocalTaskHub>());
+        services.AddDurableTaskWorker(b =>
+        {
+            b.UseGrpc();
+            b.AddTasks(r => r.AddJourneyTasks());
+        });
+        services.AddDurableTaskClient(b =>
+        {
+            b.UseGrpc();
+            b.RegisterDirectly();
+        });
+        services.AddOptions<Microsoft.DurableTask.Worker.Grpc.GrpcDurableTaskWorkerOptions>(Options.DefaultName)
+            .Configure<LocalTaskHub>((o, local) => o.Channel = local.Channel);
+        services.AddOptions<Microsoft.DurableTask.Client.Grpc.GrpcDurableTaskClientOptions>(Options.DefaultName)
+            .Configure<LocalTaskHub>((o, local) => o.Channel = local.Channel);
+        services.AddOptions<Microsoft.DurableTask.Worker.DurableTaskWorkerOptions>(Options.DefaultName)
+            .Configure<Ses.Journeys.SealingDataConverter>((o, converter) =>
+            {
+                o.DataConverter = converter;
+                o.Concurrency.MaximumConcurrentActivityWorkItems = hub.MaxConcurrentActivities;
+                o.Concurrency.MaximumConcurrentOrchestrationWorkItems = hub.MaxConcurrentOrchestrations;
+            });
+        services.AddOptions<Microsoft.DurableTask.Client.DurableTaskClientOptions>(Options.DefaultName)
+            .Configure<Ses.Journeys.SealingDataConverter>((o, converter) => o.DataConverter = converter);
+    }
+
     private static void AddClock(IServiceCollection services, IConfiguration config)
     {
         var mode = config["Clock:Mode"] ?? "System";
@@ -86,7 +118,7 @@ public static class SesServices
             var clock = new VirtualClock(start);
             services.AddSingleton(clock);
             services.AddSingleton<TimeProvider>(clock);
-            services.AddSingleton<ClockService>();
+            services.AddSingleton<JourneyClock>();
         }
         else if (string.Equals(mode, "System", StringComparison.OrdinalIgnoreCase))
         {

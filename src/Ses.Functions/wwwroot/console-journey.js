@@ -55,7 +55,8 @@ function render(j, history, notifications, documents, navigate) {
     fact("Channel", words(j.channel)), fact("Provider", j.provider), fact("Region", words(j.region)),
     fact("Referred on", formatDate(j.referralDate)), fact("Universal Credit", j.universalCredit ? "Yes" : "No"),
     fact("Next deadline", j.nextDeadline ? `${deadlineName(j.nextDeadline.kind)}, ${formatDate(j.nextDeadline.due)}` : "None pending"),
-    j.restricted ? fact("Record", j.mappa ? "Restricted (MAPPA)" : "Restricted") : null));
+    j.restricted ? fact("Record", j.mappa ? "Restricted (MAPPA)" : "Restricted") : null,
+    j.orchestration ? fact("Workflow", words(j.orchestration.runtimeStatus)) : null));
   $("#participant").replaceChildren(j.referral
     ? el("p", { text: `Participant: ${[j.referral.participant.title, j.referral.participant.forename, j.referral.participant.surname].filter(Boolean).join(" ")}, NINO ${j.referral.participant.nino}` })
     : el("p", { class: "muted", text: j.restricted ? "Personal details are shown to nominated officers only." : "" }));

@@ -30,15 +30,19 @@ public sealed class EmailComposer(InboxOptions inboxes, IReadOnlyDictionary<stri
     /// Tells the provider's staff that an email could not be delivered, so a person acts (SPEC 5.1). Carries the referral
     /// ID, the template and the error only. Null when the provider has no staff address to tell.
     /// </summary>
-    public Notification? ComposeAlert(Journey journey, Notification failed, DateTimeOffset now)
+    public Notification? ComposeAlert(Journey journey, Notification failed, DateTimeOffset now) =>
+        ComposeAlert(journey.JourneyId, journey.ReferralId, journey.Referral.Provider, failed, now);
+
+    /// <inheritdoc cref="ComposeAlert(Journey, Notification, DateTimeOffset)"/>
+    public Notification? ComposeAlert(string journeyId, string referralId, string providerId, Notification failed, DateTimeOffset now)
     {
-        if (!providers.TryGetValue(journey.Referral.Provider, out var provider) || string.IsNullOrWhiteSpace(provider.Email)) return null;
+        if (!providers.TryGetValue(providerId, out var provider) || string.IsNullOrWhiteSpace(provider.Email)) return null;
         var (_, rowKey) = Notification.Split(failed.NotificationId);
-        var id = Notification.IdFor(journey.JourneyId, $"{rowKey}-alert{failed.Resends}");
-        var subject = $"SES journey {journey.ReferralId}: email {failed.Template} not delivered";
-        var body = $"The {failed.Template} email for journey {journey.ReferralId} could not be delivered after {failed.Attempts} attempt(s): "
+        var id = Notification.IdFor(journeyId, $"{rowKey}-alert{failed.Resends}");
+        var subject = $"SES journey {referralId}: email {failed.Template} not delivered";
+        var body = $"The {failed.Template} email for journey {referralId} could not be delivered after {failed.Attempts} attempt(s): "
             + $"{failed.LastError} An operator can send it again from the failed notifications view.";
-        return new Notification(id, journey.JourneyId, Notification.AlertTemplate, [provider.Email], subject, body, NotificationStatus.Queued, 0, now, null, null);
+        return new Notification(id, journeyId, Notification.AlertTemplate, [provider.Email], subject, body, NotificationStatus.Queued, 0, now, null, null);
     }
 
     private IEnumerable<string> Recipients(Journey journey, Audience audience)

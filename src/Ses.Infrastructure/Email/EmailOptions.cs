@@ -17,26 +17,21 @@ public sealed class OutboxOptions
 {
     /// <summary>After this long since the first attempt, a notification that still fails is <c>failed</c> and the provider alerted.</summary>
     public TimeSpan RetryHorizon { get; set; } = TimeSpan.FromHours(72);
-    /// <summary>One attempt never takes longer than this; a timeout is a transient failure, never a storage failure.</summary>
-    public TimeSpan SendTimeout { get; set; } = TimeSpan.FromSeconds(30);
+    /// <summary>
+    /// One attempt never takes longer than this. Past it the attempt is unanswered (SendGrid may have accepted it) and is
+    /// sent at most once more (ADR 010), so it is long enough for a slow SendGrid's answer (a 40 s hang ending in 202).
+    /// </summary>
+    public TimeSpan SendTimeout { get; set; } = TimeSpan.FromSeconds(60);
     /// <summary>The first retry delay; each further one doubles, with full jitter, up to <see cref="MaxRetryDelay"/>.</summary>
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(2);
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromMinutes(30);
-    /// <summary>Emails in flight at once per host.</summary>
-    public int Concurrency { get; set; } = 8;
-    /// <summary>How long a claim (status <c>sending</c>) keeps other hosts off; must outlast a send.</summary>
-    public TimeSpan Lease { get; set; } = TimeSpan.FromMinutes(2);
-    /// <summary>A pointer written ahead of a commit that never landed is dropped after this long.</summary>
-    public TimeSpan WriteAheadGrace { get; set; } = TimeSpan.FromMinutes(2);
     /// <summary>How long a virtual clock move waits for the emails it caused before it answers.</summary>
     public TimeSpan ClockMoveWait { get; set; } = TimeSpan.FromSeconds(10);
-    /// <summary>How often the background sender looks for due emails when it has nothing in hand.</summary>
-    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     public void Validate()
     {
-        if (Lease <= SendTimeout) throw new InvalidOperationException("Outbox:Lease must be longer than Outbox:SendTimeout, or a slow send could be claimed twice.");
-        if (Concurrency < 1) throw new InvalidOperationException("Outbox:Concurrency must be at least 1.");
+        if (SendTimeout <= TimeSpan.Zero) throw new InvalidOperationException("Outbox:SendTimeout must be positive.");
+        if (RetryHorizon <= TimeSpan.Zero) throw new InvalidOperationException("Outbox:RetryHorizon must be positive.");
     }
 }
 

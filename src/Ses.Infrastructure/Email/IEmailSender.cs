@@ -14,7 +14,11 @@ public enum SendResult
 }
 
 /// <summary>What one attempt came to; <see cref="RetryAfter"/> is SendGrid's own Retry-After, when it gave one.</summary>
-public sealed record SendOutcome(SendResult Result, string? Error = null, TimeSpan? RetryAfter = null);
+/// <param name="Unanswered">
+/// The request may have reached SendGrid but no answer came (a timeout, a connection dropped mid-request): SendGrid may
+/// have accepted it. A connection that was never made is not unanswered.
+/// </param>
+public sealed record SendOutcome(SendResult Result, string? Error = null, TimeSpan? RetryAfter = null, bool Unanswered = false);
 
 /// <summary>
 /// Makes ONE attempt to send an email of the outbox, bounded by the per-send timeout. Retrying is the outbox's job: its

@@ -37,6 +37,8 @@ public sealed class SendGridEmailSender : IEmailSender
         foreach (var to in notification.To) message.AddTo(new EmailAddress(to));
         message.AddCustomArg("notificationId", notification.NotificationId);
         message.AddHeader("X-Idempotency-Key", notification.NotificationId);
+        // The same Message-ID on every attempt: a resend after an unanswered attempt is recognisably the same email.
+        message.AddHeader("Message-ID", MessageId(notification.NotificationId));
         try
         {
             var response = await _timeout.ExecuteAsync(async token => await _client.SendEmailAsync(message, token), ct);
@@ -49,13 +51,18 @@ public sealed class SendGridEmailSender : IEmailSender
         }
         catch (TimeoutRejectedException)
         {
-            return new SendOutcome(SendResult.Transient, "SendGrid did not answer within the send timeout.");
+            return new SendOutcome(SendResult.Transient, "SendGrid did not answer within the send timeout.", Unanswered: true);
         }
         catch (HttpRequestException ex)
         {
-            return new SendOutcome(SendResult.Transient, $"SendGrid unreachable: {ex.HttpRequestError}.");
+            // Refused or unresolved: the request never left. Anything else may have reached SendGrid before it broke.
+            var neverSent = ex.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or HttpRequestError.SecureConnectionError;
+            return new SendOutcome(SendResult.Transient, $"SendGrid unreachable: {ex.HttpRequestError}.", Unanswered: !neverSent);
         }
     }
+
+    /// <summary>RFC 5322 Message-ID from the notification ID (letters, digits, '-', '.', '~').</summary>
+    public static string MessageId(string notificationId) => $"<{notificationId}@ses-journeys.invalid>";
 
     private static TimeSpan? RetryAfter(Response response)
     {

@@ -37,6 +37,13 @@ public sealed record Notification(
     public bool AlertRaised { get; init; }
     /// <summary>How many times an operator sent it again after it failed.</summary>
     public int Resends { get; init; }
+    /// <summary>
+    /// An attempt went unanswered (SendGrid may have accepted it) and the one retry that follows such an attempt was sent:
+    /// the recipient may have it twice, with the same Message-ID. Shown to operators.
+    /// </summary>
+    public bool PossiblySentTwice { get; init; }
+    /// <summary>When the attempt now in flight started (status <c>sending</c>); an attempt found still in flight was cut off.</summary>
+    public DateTimeOffset? AttemptStartedAt { get; init; }
     /// <summary>The HTML part beside <see cref="Body"/> (plain text); null for emails without a template.</summary>
     public string? HtmlBody { get; init; }
 
@@ -91,6 +98,8 @@ public sealed record Notification(
             ["AlertRaised"] = AlertRaised,
             ["Resends"] = Resends,
             ["Html"] = HtmlBody,
+            ["PossiblySentTwice"] = PossiblySentTwice,
+            ["AttemptStartedAt"] = AttemptStartedAt,
         };
     }
 
@@ -108,6 +117,13 @@ public sealed record Notification(
         AlertRaised = e.GetBoolean("AlertRaised") ?? false,
         Resends = e.GetInt32("Resends") ?? 0,
         HtmlBody = e.GetString("Html"),
+        PossiblySentTwice = e.GetBoolean("PossiblySentTwice") ?? false,
+        AttemptStartedAt = e.GetDateTimeOffset("AttemptStartedAt"),
         StoredRowKey = e.RowKey,
     };
 }
+
+/// <summary>A notification that needs an operator: failed for good, or retrying (GET /api/notifications).</summary>
+public sealed record AttentionItem(
+    string NotificationId, string JourneyId, string Template, NotificationStatus Status, int Attempts, string? LastError,
+    DateTimeOffset? NextAttemptAt, DateTimeOffset? FailedAt);

@@ -49,6 +49,17 @@ public sealed class JourneyKeyStore(
     }
 
     /// <summary>
+    /// <see cref="FindAsync"/> for callers that cannot await (the task hub's data converter): a key not in the cache is read
+    /// with the Table SDK's synchronous call, never by blocking on an asynchronous one.
+    /// </summary>
+    public byte[]? Find(string journeyId)
+    {
+        if (_cache.TryGetValue(journeyId, out byte[]? cached)) return cached!;
+        var row = Table.GetEntityIfExists<TableEntity>(journeyId, RowKey(journeyId));
+        return row.HasValue ? Remember(journeyId, Unprotect(row.Value!)) : null;
+    }
+
+    /// <summary>
     /// The journey's data key, created when it has none. Two hosts creating it at once agree on the first one written. An
     /// existing journey's key is looked for first, under both keys: adding the new key row beside a legacy one would give
     /// the journey a second key.
@@ -71,6 +82,31 @@ public sealed class JourneyKeyStore(
         {
             Forget(journeyId);
             return await FindAsync(journeyId, ct) ?? throw new InvalidOperationException("The journey's data key vanished while it was created.");
+        }
+    }
+
+    /// <summary>
+    /// Claims the journey ID for a new referral (ADR 009): its data key row is inserted with the referral body's hash, once
+    /// on any number of hosts (a second insert is a 409). Created: this call made it. Otherwise the hash the journey was
+    /// created with, and when, so a repeated referral is told apart from a different one with the same ID.
+    /// </summary>
+    public async Task<(bool Created, string? RequestHash, DateTimeOffset? CreatedAt)> ClaimAsync(string journeyId, string requestHash, CancellationToken ct = default)
+    {
+        var key = RandomNumberGenerator.GetBytes(32);
+        var entity = new TableEntity(journeyId, RowKey(journeyId))
+        {
+            ["Key"] = _protector.Protect(key), ["CreatedAt"] = DateTimeOffset.UtcNow, ["RequestHash"] = requestHash,
+        };
+        try
+        {
+            await Table.AddEntityAsync(entity, ct);
+            Remember(journeyId, key);
+            return (true, requestHash, null);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 409)
+        {
+            var row = await Table.GetEntityIfExistsAsync<TableEntity>(journeyId, RowKey(journeyId), cancellationToken: ct);
+            return row.HasValue ? (false, row.Value!.GetString("RequestHash"), row.Value.GetDateTimeOffset("CreatedAt")) : (false, null, null);
         }
     }
 

@@ -19,6 +19,8 @@ public sealed partial class StorageOptions
 
     public string? TableEndpoint { get; set; }
     public string? BlobEndpoint { get; set; }
+    /// <summary>The queue endpoint the task hub uses (its control and work-item queues, ADR 009).</summary>
+    public string? QueueEndpoint { get; set; }
 
     /// <summary>True when storage is reached with a token credential instead of a connection string.</summary>
     public bool UsesIdentity => string.IsNullOrWhiteSpace(ConnectionString) &&
@@ -29,6 +31,7 @@ public sealed partial class StorageOptions
 
     public Uri TableUri => Endpoint(TableEndpoint, "table");
     public Uri BlobUri => Endpoint(BlobEndpoint, "blob");
+    public Uri QueueUri => Endpoint(QueueEndpoint, "queue");
 
     /// <summary>Letters and digits only, starting with a letter, so it is valid in table and (lower-cased) container names.</summary>
     public string Prefix { get; set; } = "ses";
@@ -57,9 +60,11 @@ public sealed partial class StorageOptions
             throw new InvalidOperationException(
                 "Storage:Prefix must be 1-40 letters or digits starting with a letter (it prefixes table and container names).");
         }
-        if (UsesIdentity && (string.IsNullOrWhiteSpace(TableEndpoint) || string.IsNullOrWhiteSpace(BlobEndpoint)) && string.IsNullOrWhiteSpace(AccountName))
+        if (UsesIdentity && (string.IsNullOrWhiteSpace(TableEndpoint) || string.IsNullOrWhiteSpace(BlobEndpoint) || string.IsNullOrWhiteSpace(QueueEndpoint))
+            && string.IsNullOrWhiteSpace(AccountName))
         {
-            throw new InvalidOperationException("Without Storage:ConnectionString, set Storage:AccountName or both Storage:TableEndpoint and Storage:BlobEndpoint.");
+            throw new InvalidOperationException(
+                "Without Storage:ConnectionString, set Storage:AccountName or Storage:TableEndpoint, Storage:BlobEndpoint and Storage:QueueEndpoint.");
         }
     }
 

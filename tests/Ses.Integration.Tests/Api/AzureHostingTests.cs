@@ -115,6 +115,7 @@ public sealed class AzureHostingTests
         {
             TableEndpoint = $"https://127.0.0.1:{port}/devstoreaccount1",
             BlobEndpoint = $"https://127.0.0.1:{port}/devstoreaccount1",
+            QueueEndpoint = $"https://127.0.0.1:{port}/devstoreaccount1",
             Prefix = "ses",
         }, credential);
 
@@ -133,6 +134,7 @@ public sealed class AzureHostingTests
             ["Storage:ConnectionString"] = "",
             ["Storage:TableEndpoint"] = $"https://127.0.0.1:{port}/devstoreaccount1",
             ["Storage:BlobEndpoint"] = $"https://127.0.0.1:{port}/devstoreaccount1",
+            ["Storage:QueueEndpoint"] = $"https://127.0.0.1:{port}/devstoreaccount1",
         });
         // The credential the app would otherwise create (DefaultAzureCredential) is swapped for one that records; no
         // request ever leaves loopback.

@@ -25,26 +25,6 @@ public sealed class FunctionsHostTests
     private static string Functions => Path.Combine(Root(), "src", "Ses.Functions", "functions");
 
     /// <summary>What the Functions host POSTs to /{FunctionName} for a timer trigger (Data: the TimerInfo; Metadata: sys).</summary>
-    internal static string TimerInvocation(string function, bool pastDue = false) => $$"""
-        {
-          "Data": {
-            "timer": {
-              "Schedule": { "AdjustForDST": true },
-              "ScheduleStatus": { "Last": "2026-03-06T09:59:30+00:00", "Next": "2026-03-06T10:00:30+00:00", "LastUpdated": "2026-03-06T09:59:30+00:00" },
-              "IsPastDue": {{(pastDue ? "true" : "false")}}
-            }
-          },
-          "Metadata": {
-            "sys": { "MethodName": "{{function}}", "UtcNow": "2026-03-06T10:00:00.0000000Z", "RandGuid": "{{Guid.NewGuid()}}" }
-          }
-        }
-        """;
-
-    internal static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
-
-    private static HttpRequestMessage Invocation(string function, string? body = null) =>
-        new(HttpMethod.Post, "/" + function) { Content = Json(body ?? TimerInvocation(function)) };
-
     [Fact]
     public void Host_json_names_the_app_as_a_custom_handler_that_forwards_http_requests()
     {
@@ -56,18 +36,17 @@ public sealed class FunctionsHostTests
     }
 
     [Fact]
-    public void Every_function_has_one_trigger_and_both_background_jobs_are_timer_triggers()
+    public void Every_function_has_one_trigger_and_each_is_an_http_trigger()
     {
         var folders = Directory.GetDirectories(Functions).Select(d => Path.GetFileName(d)!).Order().ToArray();
-        Assert.Equal(["Docs", "Http", "OutboxSend", "Site", "TimerDispatch"], folders);
+        Assert.Equal(["Docs", "Http", "Site"], folders);
         foreach (var folder in folders)
         {
             using var function = JsonDocument.Parse(File.ReadAllText(Path.Combine(Functions, folder, "function.json")));
             var triggers = function.RootElement.GetProperty("bindings").EnumerateArray()
                 .Where(b => b.GetProperty("type").GetString()!.EndsWith("Trigger", StringComparison.Ordinal)).ToArray();
             Assert.Single(triggers);
-            var expected = folder is "TimerDispatch" or "OutboxSend" ? "timerTrigger" : "httpTrigger";
-            Assert.Equal(expected, triggers[0].GetProperty("type").GetString());
+            Assert.Equal("httpTrigger", triggers[0].GetProperty("type").GetString());
         }
     }
 
@@ -166,109 +145,6 @@ public sealed class FunctionsHostTests
         Assert.Equal(function, routing.Handler is null ? null : (string?)routing.RouteData.DataTokens["function"]);
     }
 
-    [Fact]
-    public async Task The_timer_dispatch_invocation_fires_due_timers_and_answers_in_the_custom_handler_shape()
-    {
-        await using var app = new SesApp(new DateTimeOffset(2026, 3, 6, 10, 0, 0, TimeSpan.Zero));
-        var id = Referrals.NewId();
-        await Referrals.CreateAsync(app.Client(SesApp.ReferralKey), Referrals.Body(id));
-
-        var response = await app.CreateClient().SendAsync(Invocation("TimerDispatch"));
-
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        Assert.Equal(["Outputs", "Logs", "ReturnValue"], body.RootElement.EnumerateObject().Select(p => p.Name));
-        Assert.Equal(JsonValueKind.Object, body.RootElement.GetProperty("Outputs").ValueKind);
-        Assert.Empty(body.RootElement.GetProperty("Outputs").EnumerateObject());
-        Assert.Equal(JsonValueKind.Null, body.RootElement.GetProperty("ReturnValue").ValueKind);
-        Assert.Equal(["TimerDispatch: fired 1 timer(s)"], body.RootElement.GetProperty("Logs").EnumerateArray().Select(l => l.GetString()));
-        var journey = await Referrals.GetAsync(app.Client(SesApp.OperatorKey), $"/api/journeys/{id}");
-        Assert.Equal("missed", Referrals.Deadline(journey, "ucpr1-chase").GetProperty("state").GetString());
-    }
-
-    [Fact]
-    public async Task A_timer_invocation_hands_its_emails_to_the_sender_and_the_outbox_invocation_finishes_them()
-    {
-        await using var app = new SesApp(new DateTimeOffset(2026, 3, 6, 10, 0, 0, TimeSpan.Zero));
-        var id = Referrals.NewId();
-        await Referrals.CreateAsync(app.Client(SesApp.ReferralKey), Referrals.Body(id));
-        var host = app.CreateClient();
-        var ops = app.Client(SesApp.OperatorKey);
-
-        Assert.Equal(HttpStatusCode.OK, (await host.SendAsync(Invocation("TimerDispatch"))).StatusCode);
-        var chase = await Chase(ops, id);
-        // Issue 9: the host that commits an email claims it and sends it itself, never leaving it queued for another.
-        Assert.Contains(chase.GetProperty("status").GetString(), new[] { "sending", "not-sent" });
-
-        var response = await host.SendAsync(Invocation("OutboxSend", TimerInvocation("OutboxSend", pastDue: true)));
-
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        var logs = body.RootElement.GetProperty("Logs").EnumerateArray().Select(l => l.GetString()!).ToArray();
-        Assert.Matches("^OutboxSend: handled [0-9]+ email\\(s\\)$", logs[0]);
-        Assert.Equal("OutboxSend: the timer was past due", logs[1]);
-        Assert.Equal("not-sent", (await Chase(ops, id)).GetProperty("status").GetString()); // no SendGrid key: kept as .eml
-        foreach (var personal in new[] { "Adaline", "Quernsby", "JG103759A", "07700 900461", "Harrowgate" })
-        {
-            Assert.DoesNotContain(logs.Concat(app.Logs), l => l.Contains(personal, StringComparison.OrdinalIgnoreCase));
-        }
-    }
-
-    private static async Task<JsonElement> Chase(HttpClient ops, string id)
-    {
-        var list = await Referrals.GetAsync(ops, $"/api/journeys/{id}/notifications");
-        var items = list.ValueKind == JsonValueKind.Array ? list : list.GetProperty("items");
-        return items.EnumerateArray().Single(n => n.GetProperty("template").GetString() == "ucpr1-chase");
-    }
-
-    [Theory]
-    [InlineData("X-Forwarded-For", "203.0.113.7")]
-    [InlineData("X-ARR-LOG-ID", "7f0c6a2e-0000-0000-0000-000000000000")]
-    [InlineData("Disguised-Host", "sesjourneys-func.azurewebsites.net")]
-    [InlineData("X-Original-URL", "/TimerDispatch")]
-    public async Task An_invocation_forwarded_from_outside_is_refused_and_fires_nothing(string header, string value)
-    {
-        await using var app = new SesApp(new DateTimeOffset(2026, 3, 6, 10, 0, 0, TimeSpan.Zero));
-        var id = Referrals.NewId();
-        await Referrals.CreateAsync(app.Client(SesApp.ReferralKey), Referrals.Body(id));
-        var host = app.CreateClient();
-
-        foreach (var function in new[] { "TimerDispatch", "OutboxSend" })
-        {
-            var request = Invocation(function);
-            request.Headers.Add(header, value);
-            Assert.Equal(HttpStatusCode.NotFound, (await host.SendAsync(request)).StatusCode);
-        }
-        var journey = await Referrals.GetAsync(app.Client(SesApp.OperatorKey), $"/api/journeys/{id}");
-        Assert.Equal("pending", Referrals.Deadline(journey, "ucpr1-chase").GetProperty("state").GetString());
-    }
-
-    [Fact]
-    public async Task An_invocation_from_another_address_than_loopback_is_refused()
-    {
-        await using var app = new SesApp(new DateTimeOffset(2026, 3, 6, 10, 0, 0, TimeSpan.Zero));
-        await using var remote = app.WithWebHostBuilder(b => b.ConfigureServices(s =>
-            s.AddSingleton<Microsoft.AspNetCore.Hosting.IStartupFilter>(new RemoteAddress(IPAddress.Parse("198.51.100.20")))));
-        Assert.Equal(HttpStatusCode.NotFound, (await remote.CreateClient().SendAsync(Invocation("TimerDispatch"))).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await remote.CreateClient().SendAsync(Invocation("OutboxSend"))).StatusCode);
-
-        await using var loopback = app.WithWebHostBuilder(b => b.ConfigureServices(s =>
-            s.AddSingleton<Microsoft.AspNetCore.Hosting.IStartupFilter>(new RemoteAddress(IPAddress.Loopback))));
-        Assert.Equal(HttpStatusCode.OK, (await loopback.CreateClient().SendAsync(Invocation("TimerDispatch"))).StatusCode);
-    }
-
-    [Theory]
-    [InlineData("not json")]
-    [InlineData("[]")]
-    [InlineData("{\"Data\": {}}")]
-    [InlineData("{\"Metadata\": {}}")]
-    [InlineData("{\"Data\": \"x\", \"Metadata\": {}}")]
-    public async Task A_body_that_is_not_an_invocation_payload_is_400(string body)
-    {
-        await using var app = new SesApp();
-        var response = await app.CreateClient().SendAsync(Invocation("TimerDispatch", body));
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-    }
 
     private sealed class RemoteAddress(IPAddress address) : Microsoft.AspNetCore.Hosting.IStartupFilter
     {

@@ -23,7 +23,7 @@ public sealed class EmlTests
         await Referrals.EventAsync(staff, id, new { type = "strand-referral-accepted", occurredOn = "2026-03-06", strandReferralId = "200999991" });
         await Referrals.EventAsync(staff, id, new { type = "started", eventId = "st", startOn = "2026-03-06" });
         await Referrals.EventAsync(staff, id, new { type = "left-early", leftOn = "2026-03-06", reason = "Chose another programme" });
-        await app.AdvanceAsync("PT1H");
+        Assert.True(await app.EmailsSettledAsync(id, TimeSpan.FromSeconds(30))); // the journey sends them after answering
 
         var notifications = await app.Service<JourneyStore>().NotificationsAsync(id);
         var storage = app.Service<StorageClients>();

@@ -46,9 +46,19 @@ public sealed class AppProcess : IAsyncDisposable
             ["Logging__LogLevel__Default"] = "Warning",
         };
         foreach (var (key, value) in settings) env[key.Replace(":", "__")] = value;
+        // SES_DEBUG_APP_LOGS=DIR: each process's output at Information, the task hub's included, to DIR/{pid}.log
+        // (for finding out why a process test failed; never set in CI).
+        var debugDir = Environment.GetEnvironmentVariable("SES_DEBUG_APP_LOGS");
+        if (debugDir is not null)
+        {
+            env["Logging__LogLevel__Default"] = "Information";
+            env["Logging__LogLevel__DurableTask"] = "Information";
+            env["Logging__LogLevel__Microsoft.AspNetCore"] = "Warning";
+        }
         foreach (var (key, value) in env) info.Environment[key] = value;
         var process = Process.Start(info)!;
         var app = new AppProcess(process, $"http://127.0.0.1:{port}");
+        if (debugDir is not null) app._debug = new StreamWriter(Path.Combine(debugDir, $"{process.Id}.log")) { AutoFlush = true };
         process.OutputDataReceived += (_, e) => app.Append(e.Data);
         process.ErrorDataReceived += (_, e) => app.Append(e.Data);
         process.BeginOutputReadLine();
@@ -102,9 +112,12 @@ public sealed class AppProcess : IAsyncDisposable
         return ValueTask.CompletedTask;
     }
 
+    private StreamWriter? _debug;
+
     private void Append(string? line)
     {
         if (line is null) return;
+        lock (_output) _debug?.WriteLine($"{DateTime.UtcNow:HH:mm:ss.fff} {line}");
         lock (_output) if (_output.Length < 200_000) _output.AppendLine(line);
     }
 

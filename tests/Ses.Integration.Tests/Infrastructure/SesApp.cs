@@ -24,6 +24,7 @@ public sealed class SesApp : WebApplicationFactory<Program>
     public SesApp(DateTimeOffset? start = null, string? sendGridHost = null, IDictionary<string, string?>? settings = null, string? prefix = null)
     {
         Prefix = prefix ?? NewPrefix();
+        _ownsStorage = prefix is null;
         _settings = new Dictionary<string, string?>
         {
             ["Storage:ConnectionString"] = Azurite.ConnectionString,
@@ -40,6 +41,9 @@ public sealed class SesApp : WebApplicationFactory<Program>
             ["Outbox:MaxRetryDelay"] = "00:00:00.200",
             // Generous in tests that share one Azurite on two cores; the stall test uses the production default.
             ["Storage:RequestTimeout"] = "00:00:10",
+            // A second app on the same hub takes partitions from the first: a message the first held then waits this long
+            // (the default, 5 minutes, is longer than a request waits for its answer; ADR 010).
+            ["DurableTask:ControlQueueVisibilityTimeout"] = "00:00:15",
             ["SendGrid:From"] = "ses@provider.example",
             ["Inboxes:UcServiceCentre"] = "ucsc@dwp.example",
             ["Inboxes:SesPolicy"] = "ses-policy@dwp.example",
@@ -61,6 +65,15 @@ public sealed class SesApp : WebApplicationFactory<Program>
     }
 
     public string Prefix { get; }
+
+    /// <summary>An app given no prefix made its own, and removes its storage when disposed; one given a prefix leaves it.</summary>
+    private readonly bool _ownsStorage;
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (_ownsStorage) await TestStorage.DeleteAllAsync(Prefix);
+    }
 
     public static string NewPrefix() => "t" + Guid.NewGuid().ToString("N")[..12];
 
@@ -86,6 +99,24 @@ public sealed class SesApp : WebApplicationFactory<Program>
     }
 
     public T Service<T>() where T : notnull => Services.GetRequiredService<T>();
+
+    /// <summary>
+    /// Waits (at most <paramref name="bound"/>, real time) until no email of the journey is queued, sending or waiting for a
+    /// retry: the journey's orchestration delivers them on its own timers. True when they all settled in time.
+    /// </summary>
+    public async Task<bool> EmailsSettledAsync(string journeyId, TimeSpan bound)
+    {
+        var store = Service<Ses.Infrastructure.Journeys.JourneyStore>();
+        var deadline = DateTime.UtcNow + bound;
+        while (true)
+        {
+            var emails = await store.NotificationsAsync(journeyId);
+            if (emails.All(n => n.Status is not (Ses.Infrastructure.Outbox.NotificationStatus.Queued or Ses.Infrastructure.Outbox.NotificationStatus.Sending
+                    or Ses.Infrastructure.Outbox.NotificationStatus.Retrying))) return true;
+            if (DateTime.UtcNow > deadline) return false;
+            await Task.Delay(50);
+        }
+    }
 
     public async Task<System.Text.Json.JsonElement> AdvanceAsync(string duration)
     {

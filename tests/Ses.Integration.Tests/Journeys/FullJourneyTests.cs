@@ -29,6 +29,9 @@ public sealed class FullJourneyTests : SendGridAppTest
 
         var journey = await Referrals.GetAsync(staff, $"/api/journeys/{id}");
         Assert.Equal("closed", journey.GetProperty("phase").GetString());
+        // The orchestration lives on after closure (tasks, resends and the purge still go through it), ADR 010.
+        Assert.Equal(id, journey.GetProperty("orchestration").GetProperty("instanceId").GetString());
+        Assert.Equal("running", journey.GetProperty("orchestration").GetProperty("runtimeStatus").GetString());
         Assert.Equal("outcome-complete", journey.GetProperty("closure").GetString());
         var outcomes = journey.GetProperty("outcomes");
         Assert.Equal("2026-08-10", outcomes.GetProperty("short").GetProperty("on").GetString());

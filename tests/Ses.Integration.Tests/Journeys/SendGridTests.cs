@@ -44,7 +44,7 @@ public sealed class SendGridTests : SendGridAppTest
         Assert.InRange(stored.NextAttemptAt!.Value - SendGrid.RequestTimes.Last(), TimeSpan.FromSeconds(1.9), TimeSpan.FromSeconds(3));
 
         SendGrid.Recover();
-        Assert.True(await App.Service<OutboxSender>().DrainAsync(TimeSpan.FromSeconds(10)));
+        Assert.True(await App.EmailsSettledAsync(id, TimeSpan.FromSeconds(10)));
         var times = SendGrid.RequestTimes.ToArray();
         for (var i = 1; i < times.Length; i++) Assert.True(times[i] - times[i - 1] >= TimeSpan.FromSeconds(1.9), $"attempt {i + 1} came {times[i] - times[i - 1]} after the one before");
         var sent = Assert.Single(await App.Service<JourneyStore>().NotificationsAsync(id));
@@ -97,7 +97,7 @@ public sealed class RetryHorizonTests : IAsyncLifetime
         await Referrals.CreateAsync(_app.Client(SesApp.ReferralKey), Referrals.Body(id));
         _sendGrid.FailAll(500);
         await _app.AdvanceAsync("P5D");
-        await _app.Service<OutboxSender>().DrainAsync(TimeSpan.FromSeconds(10));
+        await _app.EmailsSettledAsync(id, TimeSpan.FromSeconds(10));
 
         var store = _app.Service<JourneyStore>();
         var emails = await store.NotificationsAsync(id);
@@ -119,7 +119,7 @@ public sealed class RetryHorizonTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Accepted, resend.StatusCode);
         var again = await ops.PostAsync($"/api/journeys/{id}/notifications/{chase.NotificationId}/resend", null);
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode); // queued now: not resendable twice
-        Assert.True(await _app.Service<OutboxSender>().DrainAsync(TimeSpan.FromSeconds(10)));
+        Assert.True(await _app.EmailsSettledAsync(id, TimeSpan.FromSeconds(10)));
 
         Assert.Single(_sendGrid.For(chase.NotificationId));
         var resent = Assert.Single(await store.NotificationsAsync(id), n => n.Template == "ucpr1-chase");
@@ -147,30 +147,3 @@ public sealed class RetryHorizonTests : IAsyncLifetime
 }
 
 /// <summary>An upgrade in the middle of delivery: rows the previous release wrote are carried on.</summary>
-public sealed class PreviousReleaseOutboxTests : SendGridAppTest
-{
-    [Fact]
-    public async Task An_email_the_previous_release_queued_is_still_delivered_once()
-    {
-        var id = Referrals.NewId();
-        await Referrals.CreateAsync(App.Client(SesApp.ReferralKey), Referrals.Body(id));
-        var storage = App.Service<Ses.Infrastructure.Storage.StorageClients>();
-        var notificationId = $"{id}.n-00000001-009";
-        // The previous release's shapes: a notification row without delivery columns, a pointer with EnqueuedAt only.
-        await storage.Journeys.AddEntityAsync(new Azure.Data.Tables.TableEntity(id, "n-00000001-009")
-        {
-            ["NotificationId"] = notificationId, ["Template"] = "ucpr1-chase", ["To"] = "spoc@jcp.example", ["Subject"] = "s", ["Body"] = "b",
-            ["Status"] = "queued", ["Attempts"] = 0, ["CreatedAt"] = DateTimeOffset.UtcNow,
-        });
-        await storage.Outbox.AddEntityAsync(new Azure.Data.Tables.TableEntity("pending", notificationId)
-        {
-            ["Version"] = 1, ["EnqueuedAt"] = DateTimeOffset.UtcNow.AddMinutes(-5),
-        });
-
-        Assert.True(await App.Service<OutboxSender>().DrainAsync(TimeSpan.FromSeconds(10)));
-
-        Assert.Single(SendGrid.For(notificationId));
-        var stored = Assert.Single(await App.Service<JourneyStore>().NotificationsAsync(id));
-        Assert.Equal(NotificationStatus.Sent, stored.Status);
-    }
-}
