@@ -13,30 +13,35 @@ namespace Ses.Integration.Tests.Faults;
 /// <summary>
 /// Faults as they happen (issue 7): several real app processes on one Azurite, one killed with SIGKILL; SendGrid down for
 /// longer than any in-process retry, then hanging past the send timeout. Counts what was lost and what was done twice.
+/// Each test has an Azurite of its own, fresh: what it measures (timers fired within a bound while two or three hosts
+/// share one storage account) must not depend on what the rest of the run left in the shared one, where Azurite finds a
+/// queue's messages by scanning every message it holds (two fresh-clone runs on the shared Azurite: one passed, one
+/// timed out in these tests' seeding and chases).
 /// </summary>
 [Collection(FaultsCollection.Name)]
 public sealed class ProcessFaultTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private static readonly DateTimeOffset AfterChase = new(2026, 3, 6, 9, 30, 0, TimeSpan.Zero);
     private FakeSendGrid _sendGrid = null!;
+    private Process _azurite = null!;
+    private string _storage = null!;
 
-    public async Task InitializeAsync() => _sendGrid = await FakeSendGrid.StartAsync();
+    public async Task InitializeAsync()
+    {
+        (_azurite, _storage) = Azurite.StartOwn();
+        _sendGrid = await FakeSendGrid.StartAsync();
+    }
 
     public async Task DisposeAsync()
     {
         await _sendGrid.DisposeAsync();
-        foreach (var prefix in _prefixes) await TestStorage.DeleteAllAsync(prefix);
+        // In memory: the test's tables, queues and blobs go with it (each test's hosts are gone by then).
+        _azurite.Kill(true);
+        await _azurite.WaitForExitAsync();
+        _azurite.Dispose();
     }
 
-    /// <summary>The test's storage prefixes, removed when it ends (each test's hosts are gone by then).</summary>
-    private readonly List<string> _prefixes = [];
-
-    private string NewPrefix()
-    {
-        var prefix = SesApp.NewPrefix();
-        _prefixes.Add(prefix);
-        return prefix;
-    }
+    private static string NewPrefix() => SesApp.NewPrefix();
 
     /// <summary>
     /// Hosts as in production, on one task hub, with times shortened for a test: email retries 1-5 s apart (production:
@@ -90,7 +95,7 @@ public sealed class ProcessFaultTests(ITestOutputHelper output) : IAsyncLifetime
         return await ops.PostAsJsonAsync("/api/admin/clock", new { advanceBy = by });
     }
 
-    private static JourneyStore Store(string prefix) => StoreOutsideTheApp.For(prefix);
+    private JourneyStore Store(string prefix) => StoreOutsideTheApp.For(prefix, _storage);
 
     /// <summary>
     /// Per journey, from storage: chase timer firings and the email's status; from SendGrid: acceptances per email, the
@@ -153,7 +158,7 @@ public sealed class ProcessFaultTests(ITestOutputHelper output) : IAsyncLifetime
         var hosts = new List<AppProcess>();
         try
         {
-            for (var i = 0; i < 3; i++) hosts.Add(await AppProcess.StartAsync(Azurite.ConnectionString, prefix, HostSettings()));
+            for (var i = 0; i < 3; i++) hosts.Add(await AppProcess.StartAsync(_storage, prefix, HostSettings()));
             var ids = await SeedAsync(hosts[0], journeys);
             // Every chase is due already: one clock move wakes all 600, whose orchestrations run on the three hosts (each
             // owns some of the hub's partitions); one host is killed in the middle of it.
@@ -192,8 +197,8 @@ public sealed class ProcessFaultTests(ITestOutputHelper output) : IAsyncLifetime
         _sendGrid.FailAll(429, retryAfterSeconds: 2);
         // Backoff doubling to 15 s: the outage still outlasts several retries of every email (as in production, where it
         // doubles to 30 minutes), without asking more steps of the hub than it makes.
-        await using var one = await AppProcess.StartAsync(Azurite.ConnectionString, prefix, HostSettings(maxRetryDelay: "00:00:15"));
-        await using var two = await AppProcess.StartAsync(Azurite.ConnectionString, prefix, HostSettings(maxRetryDelay: "00:00:15"));
+        await using var one = await AppProcess.StartAsync(_storage, prefix, HostSettings(maxRetryDelay: "00:00:15"));
+        await using var two = await AppProcess.StartAsync(_storage, prefix, HostSettings(maxRetryDelay: "00:00:15"));
         var outage = Stopwatch.StartNew();
         var ids = await SeedAsync(one, journeys);
         var move = MoveClockAsync(one, "PT1M"); // every chase is due: the move wakes them all
@@ -240,8 +245,8 @@ public sealed class ProcessFaultTests(ITestOutputHelper output) : IAsyncLifetime
 }
 
 /// <summary>
-/// Several app processes, each with its own task hub's polling, load the shared Azurite far more than one app: these run
-/// on their own, never beside another test class, so neither makes the other's storage time out.
+/// Two or three app processes and an Azurite of their own take both cores of a CI machine: these run on their own, never
+/// beside another test class, so neither makes the other's requests time out.
 /// </summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class FaultsCollection

@@ -10,15 +10,16 @@ public static class StoreOutsideTheApp
 {
     // The test's own reads count what happened; they are not what is under test, so they wait out a busy Azurite
     // (the app's 2-s default bound would fail a count taken while the hosts under test keep Azurite at full load).
-    private static StorageOptions Options(string prefix) =>
-        new() { ConnectionString = Azurite.ConnectionString, Prefix = prefix, RequestTimeout = TimeSpan.FromSeconds(30) };
+    private static StorageOptions Options(string prefix, string? connection) =>
+        new() { ConnectionString = connection ?? Azurite.ConnectionString, Prefix = prefix, RequestTimeout = TimeSpan.FromSeconds(30) };
 
-    public static StorageClients Clients(string prefix) => new(Options(prefix));
+    public static StorageClients Clients(string prefix) => new(Options(prefix, null));
 
-    public static JourneyStore For(string prefix)
+    /// <param name="connection">Storage of the test's own (an Azurite it started); the run's shared Azurite when null.</param>
+    public static JourneyStore For(string prefix, string? connection = null)
     {
         var services = new ServiceCollection()
-            .AddSingleton(new StorageClients(Options(prefix)))
+            .AddSingleton(new StorageClients(Options(prefix, connection)))
             .AddJourneyDataProtection()
             .AddSingleton<JourneyStore>()
             .BuildServiceProvider();
