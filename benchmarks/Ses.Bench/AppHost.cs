@@ -36,7 +36,8 @@ public sealed class AppHost : IAsyncDisposable
         get { lock (_output) return _output.ToString(); }
     }
 
-    public static async Task<AppHost> StartAsync(string dll, string storage, string prefix, string sendGridUrl)
+    /// <param name="extra">Settings over the defaults below (e.g. System mode for the timer phase).</param>
+    public static async Task<AppHost> StartAsync(string dll, string storage, string prefix, string sendGridUrl, IReadOnlyDictionary<string, string>? extra = null)
     {
         var port = FreePort();
         var info = new ProcessStartInfo("dotnet", [dll])
@@ -64,6 +65,7 @@ public sealed class AppHost : IAsyncDisposable
             ["Auth:ApiKeys:1:Name"] = "bench-prov-a",
             ["Auth:ApiKeys:2:Key"] = OperatorKey, ["Auth:ApiKeys:2:Role"] = "operator", ["Auth:ApiKeys:2:Name"] = "bench-operator",
         };
+        foreach (var (key, value) in extra ?? new Dictionary<string, string>()) settings[key] = value;
         foreach (var (key, value) in settings) info.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         var process = Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start.");
         var app = new AppHost(process, $"http://127.0.0.1:{port}");

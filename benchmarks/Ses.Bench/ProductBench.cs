@@ -193,7 +193,7 @@ public sealed class ProductBench(AppHost app, SendGridStandIn sendGrid, int n, i
     }
 
     /// <summary>A PRaP Universal Credit referral, as tests/Ses.Integration.Tests/Infrastructure/Referrals.cs sends it.</summary>
-    private static object Body(string referralId, string benefit = "UC", string referralDate = "2026-03-02") => new
+    internal static object Body(string referralId, string benefit = "UC", string referralDate = "2026-03-02") => new
     {
         referralId, provisionId = "SES-MAIN", referralDate, provider = "prov-a", region = "england-and-wales",
         channel = "prap", mappa = false,

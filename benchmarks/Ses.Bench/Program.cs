@@ -13,6 +13,8 @@ using Ses.Bench;
 //                    N/2 UCPR1 chases; intake, dispatch and the peak working set only (no events, statistics, list or raw)
 //   --caseload       issue 18: N journeys (default 20,000; every second one UC, referral dates over five working days),
 //                    then the caseload summary and the first page of each tile, p50 and bytes, and the working set
+//   --timers         System-mode deadlines only: 200 UCPR1 chases due at once on their durable timers, how late they fire
+//                    (also run first in a default run)
 // SES_BENCH_STORAGE: the Azurite connection string. SES_BENCH_AZURITE, SES_BENCH_DOTNET: versions for the header.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
@@ -22,6 +24,7 @@ string? dll = null;
 var productOnly = false;
 var memoryOnly = false;
 var caseload = false;
+var timersOnly = false;
 var sized = false;
 for (var i = 0; i < args.Length; i++)
 {
@@ -34,6 +37,7 @@ for (var i = 0; i < args.Length; i++)
         case "--app": dll = Path.GetFullPath(args[++i]); break;
         case "--product-only": productOnly = true; break;
         case "--memory": memoryOnly = productOnly = true; break;
+        case "--timers": timersOnly = true; break;
         default: Console.Error.WriteLine($"Unknown argument {args[i]}; see docs/benchmarks.md."); return 2;
     }
 }
@@ -57,6 +61,26 @@ report.AppendLine();
 
 await using var sendGrid = await SendGridStandIn.StartAsync();
 var failed = false;
+if (timersOnly || (!caseload && !memoryOnly))
+{
+    const int Timers = 200;
+    log.WriteLine($"System-mode timers: {Timers} chases due at once; load average {LoadAverage()}");
+    var timers = await new TimerBench(dll, storage, sendGrid, Timers, clients, log).RunAsync();
+    var section = new StringBuilder();
+    section.AppendLine("## System-mode deadlines on their durable timers");
+    section.AppendLine();
+    section.AppendLine("| chases due at once | fired | lateness p50 | p99 | slowest | last chase email accepted |");
+    section.AppendLine("| ---: | ---: | ---: | ---: | ---: | ---: |");
+    section.AppendLine($"| {Timers} | {timers.Timers} | {Stats.Format(timers.P50)} s | {Stats.Format(timers.P99)} s | {Stats.Format(timers.Max)} s | {Stats.Format(timers.EmailsDoneAfter)} s after due |");
+    section.AppendLine();
+    section.AppendLine($"- {timers.Note}; lateness: the firing's time in the journey's history less the due time");
+    section.AppendLine($"- load average after: {LoadAverage()}");
+    section.AppendLine();
+    if (timers.Timers < Timers) failed = true;
+    report.Append(section);
+    log.WriteLine(section.ToString());
+    if (timersOnly) sizes = [];
+}
 foreach (var n in sizes)
 {
     try

@@ -37,9 +37,7 @@ public sealed class JourneyClient(DurableTaskClient client, JourneyReplies repli
 
     public async Task<JourneyAnswer> SendAsync(JourneyMessage message, CancellationToken ct = default, TimeSpan? wait = null)
     {
-        await ReadyAsync(ct);
-        using var waiter = replies.Expect(message.RequestId);
-        await client.RaiseEventAsync(Names.InstanceId(message.JourneyId), Names.Message, message, ct);
+        using var waiter = await RaiseAsync(message, ct);
         return await WaitAsync(message.JourneyId, message.RequestId, waiter, wait ?? options.ReplyWait, ct);
     }
 

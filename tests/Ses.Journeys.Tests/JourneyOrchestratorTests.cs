@@ -13,7 +13,7 @@ namespace Ses.Journeys.Tests;
 /// The orchestrator on Durable Task's in-memory test host, its activities replaced by recorders: what it commits and
 /// sends for each command and wake-up path. Storage, emails and crashes are the integration suite's (on Azurite).
 /// </summary>
-public sealed class JourneyOrchestratorTests : IAsyncLifetime
+public sealed class JourneyOrchestratorTests(Xunit.Abstractions.ITestOutputHelper output) : IAsyncLifetime
 {
     private readonly ConcurrentQueue<JourneyCommit> _commits = new();
     private readonly ConcurrentQueue<SendEmailRequest> _sends = new();
@@ -21,7 +21,10 @@ public sealed class JourneyOrchestratorTests : IAsyncLifetime
     /// <summary>What the fake SendGrid answers, attempt by attempt (default: done).</summary>
     private readonly ConcurrentQueue<DeliveryState> _sendOutcomes = new();
     private readonly ConcurrentDictionary<string, string> _usedKeys = new();
+    /// <summary>Commits awaited by request ID: set when the step answering that request commits.</summary>
+    private readonly ConcurrentDictionary<string, TaskCompletionSource<JourneyCommit>> _answered = new();
     private DurableTaskTestHost _host = null!;
+    private volatile bool _olderBuild;
 
     public async Task InitializeAsync()
     {
@@ -49,7 +52,8 @@ public sealed class JourneyOrchestratorTests : IAsyncLifetime
     private Task<DurableTaskTestHost> StartHostAsync(int port) =>
         DurableTaskTestHost.StartAsync(r =>
         {
-            r.AddOrchestrator<JourneyOrchestrator>();
+            // The build running: this one, unless a test has an older one start its journeys (see OlderBuildJourney).
+            r.AddOrchestrator(Names.Journey, () => _olderBuild ? new OlderBuildJourney() : new JourneyOrchestrator());
             r.AddActivityFunc<JourneyCommit, CommitResult>(Names.CommitJourney, (_, c) => Commit(c));
             r.AddActivityFunc<SendEmailRequest, SendEmailResult>(Names.SendEmail, (_, s) => Send(s));
             r.AddActivityFunc<PurgeRequest, bool>(Names.PurgeJourney, (_, p) => { _purges.Enqueue(p); return true; });
@@ -75,6 +79,7 @@ public sealed class JourneyOrchestratorTests : IAsyncLifetime
             return new CommitResult(c.JourneyId, false, _usedKeys[$"{c.JourneyId}|{key}"], []);
         }
         _commits.Enqueue(c);
+        if (c.Reply?.RequestId is { } answered && _answered.TryGetValue(answered, out var waiter)) waiter.TrySetResult(c);
         var emails = c.Decisions.SelectMany(d => d.Events.OfType<NotificationRequested>().Select((n, i) =>
             new Notification(Notification.IdFor(c.JourneyId, $"n-{d.Version:D8}-{i:D3}"), c.JourneyId, n.Template, ["x@example.org"], "s", "b",
                 NotificationStatus.Queued, 0, d.At, null, null)));
@@ -233,5 +238,112 @@ public sealed class JourneyOrchestratorTests : IAsyncLifetime
         var done = await Client.WaitForInstanceCompletionAsync(referral.ReferralId, getInputsAndOutputs: false, new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token);
         Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
         Assert.Equal("p", Assert.Single(_purges, p => p.JourneyId == referral.ReferralId).RequestId);
+    }
+
+    [Fact]
+    public async Task A_journey_of_ten_thousand_events_answers_each_within_a_bound_and_what_it_carries_does_not_grow()
+    {
+        // ContinueAsNew after every step (ADR 009): the orchestration's history is one step long and its input is the state
+        // alone, so neither grows with what a journey has lived through. Rebooking the initial assessment is an event a
+        // journey can take any number of times (its deadline is replaced, not added to).
+        const int events = 10_000;
+        var referral = Given.Referral("200000010");
+        var id = referral.ReferralId;
+        var referralMessage = Given.ReferralMessage(referral, Given.London(3, 2, 10));
+        var first = Expect(referralMessage.RequestId);
+        await StartAsync(new JourneyRun(id, Given.Virtual), referralMessage);
+        await first.WaitAsync(TimeSpan.FromSeconds(30));
+        var slowest = TimeSpan.Zero;
+        int inputAt100 = 0, stateAt100 = 0, largestInput = 0, largestState = 0;
+        for (var i = 1; i <= events; i++)
+        {
+            var message = Given.Event(id, new InitialAssessmentBooked(new DateOnly(2026, 3, 2), new DateOnly(2026, 3, 3 + i % 5)), Given.London(3, 2, 11), $"e{i}");
+            var answered = Expect(message.RequestId);
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            await RaiseAsync(message);
+            var commit = await answered.WaitAsync(TimeSpan.FromSeconds(10)); // the bound: a TimeoutException fails the test
+            _answered.TryRemove(message.RequestId, out _);
+            slowest = clock.Elapsed > slowest ? clock.Elapsed : slowest;
+            Assert.Equal(ReplyOutcome.Applied, commit.Reply!.Outcome);
+            Assert.Equal(i + 1, commit.After!.Version);
+            if (i % 100 != 0) continue;
+            // The step after this one's ContinueAsNew is waiting with its input: the run this step handed on.
+            var waiting = await WaitForInputAsync(id, i + 1);
+            var state = JourneyJsonConverter.Shared.Serialize(commit.After)!.Length;
+            if (i == 100) (inputAt100, stateAt100) = (waiting, state);
+            largestInput = Math.Max(largestInput, waiting);
+            largestState = Math.Max(largestState, state);
+        }
+
+        Assert.True(slowest < TimeSpan.FromSeconds(10), $"slowest answer {slowest}");
+        // Equal up to the digits of a version number and the request IDs kept to tell a repeat (a bounded list).
+        Assert.InRange(largestInput, inputAt100, inputAt100 + 64);
+        Assert.InRange(largestState, stateAt100, stateAt100 + 16);
+        var status = await Client.GetInstanceAsync(id, getInputsAndOutputs: false);
+        Assert.Equal(OrchestrationRuntimeStatus.Running, status!.RuntimeStatus);
+        output.WriteLine($"{events} events: slowest answer {slowest.TotalMilliseconds:F0} ms; input {inputAt100} bytes at 100, at most {largestInput}; state {stateAt100}, at most {largestState}");
+    }
+
+    private Task<JourneyCommit> Expect(string requestId) =>
+        _answered.GetOrAdd(requestId, _ => new TaskCompletionSource<JourneyCommit>(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+
+    /// <summary>The serialized input of the journey's current execution once it carries state of <paramref name="version"/>.</summary>
+    private async Task<int> WaitForInputAsync(string id, int version)
+    {
+        using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            var instance = await Client.GetInstanceAsync(id, getInputsAndOutputs: true, bound.Token);
+            var run = instance?.ReadInputAs<JourneyRun>();
+            if (run?.State?.Version == version) return instance!.SerializedInput!.Length;
+            await Task.Delay(10, bound.Token);
+        }
+    }
+
+    [Fact]
+    public async Task A_journey_waiting_under_an_older_build_carries_on_under_this_one()
+    {
+        // Started by an older build whose step was different (it committed without sending the step's emails), then left
+        // waiting for its next message, as at a deployment; the message comes to this build, which replays the waiting
+        // execution (nothing but its start: ContinueAsNew after every step) and runs its own step.
+        var referral = Given.Referral("200000011");
+        _olderBuild = true;
+        await StartAsync(new JourneyRun(referral.ReferralId, Given.Virtual), Given.ReferralMessage(referral, Given.London(3, 2, 10)));
+        await Eventually(() => CommitsOf(referral.ReferralId).Count == 1, "the older build committed the referral");
+        await WaitForInputAsync(referral.ReferralId, 1); // waiting, in the execution the older build continued as
+        _olderBuild = false;
+
+        var ack = Given.Event(referral.ReferralId, new PrapAcknowledged(new DateOnly(2026, 3, 2)), Given.London(3, 2, 11));
+        var answered = Expect(ack.RequestId);
+        await RaiseAsync(ack);
+        var commit = await answered.WaitAsync(TimeSpan.FromSeconds(30));
+
+        var commits = CommitsOf(referral.ReferralId);
+        Assert.False(commits[0].SendEmails); // the older build's step
+        Assert.True(commit.SendEmails); // this build's
+        Assert.Equal(ReplyOutcome.Applied, commit.Reply!.Outcome);
+        Assert.Equal(2, commit.After!.Version);
+        Assert.Equal(1, commit.Before!.Version);
+        var status = await Client.GetInstanceAsync(referral.ReferralId, getInputsAndOutputs: false);
+        Assert.Equal(OrchestrationRuntimeStatus.Running, status!.RuntimeStatus);
+        Assert.Null(status.FailureDetails);
+    }
+
+    /// <summary>
+    /// The journey orchestration as an older build might have had it: the same contract (a JourneyRun in, one step, then
+    /// ContinueAsNew; messages as the "message" event), a different step: committed without the step's emails.
+    /// </summary>
+    private sealed class OlderBuildJourney : TaskOrchestrator<JourneyRun, string?>
+    {
+        public override async Task<string?> RunAsync(TaskOrchestrationContext context, JourneyRun run)
+        {
+            var message = run.Inbox.FirstOrDefault() ?? await context.WaitForExternalEvent<JourneyMessage>(Names.Message);
+            var now = new DateTimeOffset(DateTime.SpecifyKind(context.CurrentUtcDateTime, DateTimeKind.Utc));
+            var plan = JourneyStep.Plan(run, message, now);
+            await context.CallActivityAsync<CommitResult>(Names.CommitJourney,
+                new JourneyCommit(run.JourneyId, run.State, plan.After, plan.Decisions, plan.Reply, now) { SendEmails = false });
+            context.ContinueAsNew(run with { State = plan.After, Inbox = [], Handled = [message.RequestId] }, preserveUnprocessedEvents: true);
+            return null;
+        }
     }
 }

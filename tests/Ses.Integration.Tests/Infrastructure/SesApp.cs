@@ -31,8 +31,6 @@ public sealed class SesApp : WebApplicationFactory<Program>
             ["Storage:Prefix"] = Prefix,
             ["Clock:Mode"] = "Virtual",
             ["Clock:Start"] = (start ?? new DateTimeOffset(2026, 3, 2, 8, 0, 0, TimeSpan.Zero)).ToString("O"),
-            ["Dispatcher:Enabled"] = "false",
-            ["Dispatcher:Lease"] = "00:00:30",
             // Counts as they are at each request; CaseloadTests checks the reuse of the default 30 seconds.
             ["Caseload:CountsMaxAge"] = "00:00:00",
             ["SendGrid:ApiKey"] = sendGridHost is null ? "" : "SG.test-key",
