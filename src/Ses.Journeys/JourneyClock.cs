@@ -33,13 +33,26 @@ public sealed class JourneyClock(
         if (row.HasValue && row.Value!.GetDateTimeOffset("Now") is { } saved && saved > clock.GetUtcNow()) clock.MoveTo(saved);
     }
 
+    /// <summary>
+    /// A move that a host did not finish (killed, or storage failed it, after it saved the new time: <c>Moving</c> still set)
+    /// is finished by the next host to start: the journeys due by then that were not woken are woken now. Those that were
+    /// woken and answered have their next wake-up later; one woken twice takes the second as a step with nothing due.
+    /// </summary>
+    /// <returns>The move finished, or null when none was left unfinished.</returns>
+    public async Task<ClockMove?> ResumeAsync(CancellationToken ct = default)
+    {
+        var row = await storage.Clock.GetEntityIfExistsAsync<TableEntity>("clock", "now", cancellationToken: ct);
+        if (!row.HasValue || row.Value!.GetBoolean("Moving") != true || row.Value.GetDateTimeOffset("Now") is not { } target) return null;
+        return await AdvanceToAsync(target, ct);
+    }
+
     public async Task<ClockMove> AdvanceToAsync(DateTimeOffset target, CancellationToken ct = default)
     {
         await _gate.WaitAsync(ct);
         try
         {
             if (target > clock.GetUtcNow()) clock.MoveTo(target);
-            await storage.Clock.UpsertEntityAsync(new TableEntity("clock", "now") { ["Now"] = clock.GetUtcNow() }, TableUpdateMode.Replace, ct);
+            await SaveAsync(moving: true, ct);
             int fired = 0, skipped = 0;
             var emails = new List<string>();
             var unanswered = new HashSet<string>(StringComparer.Ordinal);
@@ -62,6 +75,8 @@ public sealed class JourneyClock(
                     }
                 }
             }
+            // Every journey due has been woken and has answered (or is counted skipped): nothing for another host to finish.
+            await SaveAsync(moving: false, ct);
             var delivered = await EmailsSettledAsync(emails, outbox.ClockMoveWait, ct);
             return new ClockMove(fired, skipped, delivered);
         }
@@ -70,6 +85,9 @@ public sealed class JourneyClock(
             _gate.Release();
         }
     }
+
+    private async Task SaveAsync(bool moving, CancellationToken ct) =>
+        await storage.Clock.UpsertEntityAsync(new TableEntity("clock", "now") { ["Now"] = clock.GetUtcNow(), ["Moving"] = moving }, TableUpdateMode.Replace, ct);
 
     /// <summary>
     /// Sends every wake-up first (16 at a time), then waits for all their answers: the hub works through them at its own

@@ -119,6 +119,7 @@ public static class SesServices
             services.AddSingleton(clock);
             services.AddSingleton<TimeProvider>(clock);
             services.AddSingleton<JourneyClock>();
+            services.AddHostedService<ClockMoveResumer>();
         }
         else if (string.Equals(mode, "System", StringComparison.OrdinalIgnoreCase))
         {

@@ -63,6 +63,7 @@ public sealed class ProcessFaultTests(ITestOutputHelper output) : IAsyncLifetime
         ["SendGrid:ApiKey"] = "SG.process-test", ["SendGrid:Host"] = _sendGrid.BaseUrl,
         ["Auth:ApiKeys:0:Key"] = SesApp.ReferralKey, ["Auth:ApiKeys:0:Role"] = "referral-system",
         ["Auth:ApiKeys:1:Key"] = SesApp.OperatorKey, ["Auth:ApiKeys:1:Role"] = "operator",
+        ["Auth:ApiKeys:2:Key"] = SesApp.ProviderAKey, ["Auth:ApiKeys:2:Role"] = "provider", ["Auth:ApiKeys:2:Provider"] = "prov-a",
         ["Providers:prov-a:Name"] = "Provider A", ["Providers:prov-a:Email"] = "staff@prov-a.example",
     };
 
@@ -187,6 +188,103 @@ public sealed class ProcessFaultTests(ITestOutputHelper output) : IAsyncLifetime
         {
             foreach (var host in hosts) await host.DisposeAsync();
         }
+    }
+
+    [Fact]
+    public async Task The_host_moving_the_clock_killed_with_SIGKILL_mid_move_a_new_host_fires_and_emails_every_chase_once()
+    {
+        const int journeys = 500;
+        var prefix = NewPrefix();
+        _sendGrid.Latency = TimeSpan.FromMilliseconds(20);
+        var first = await AppProcess.StartAsync(_storage, prefix, HostSettings());
+        AppProcess? next = null;
+        try
+        {
+            var ids = await SeedAsync(first, journeys);
+            // Every chase is due: the move wakes all 500 through the one host, which is killed while they fire.
+            var move = MoveClockAsync(first, "PT1M");
+            await WaitForAsync(() => _sendGrid.Accepted.Count >= 50, TimeSpan.FromSeconds(90), () => $"{_sendGrid.Accepted.Count} sent");
+            var inFlightAtKill = _sendGrid.InProgress;
+            first.Kill();
+            var sentAtKill = _sendGrid.Accepted.Count;
+            var answered = await move.ContinueWith(t => t.IsCompletedSuccessfully, TaskScheduler.Default);
+            // A new process on the same hub, and no one moves the clock again: the hub's messages and the unfinished move
+            // are its to finish.
+            next = await AppProcess.StartAsync(_storage, prefix, HostSettings());
+
+            await WaitForAsync(() => Distinct >= journeys, TimeSpan.FromSeconds(150), () => $"{Distinct} of {journeys} emails; {CountAsync(prefix, ids).Result}, now {DateTimeOffset.UtcNow:O}");
+            await WaitForAsync(async () => (await CountAsync(prefix, ids)).NotSent == 0, TimeSpan.FromSeconds(30), () => "marks");
+            var (lost, firedTwice, duplicated, notSent, unflagged, most) = await CountAsync(prefix, ids);
+            var resumed = next.Output.Contains("Finished a clock move left unfinished", StringComparison.Ordinal);
+            output.WriteLine($"{journeys} chases, the moving host SIGKILLed after {sentAtKill} emails ({inFlightAtKill} requests in flight; move answered: {answered}; " +
+                $"the new host finished the move: {resumed}): " +
+                $"lost {lost}, fired twice {firedTwice}, emails duplicated {duplicated} ({unflagged} not flagged), not marked sent {notSent}");
+            Assert.False(answered);
+            Assert.Equal(0, lost);
+            Assert.Equal(0, firedTwice);
+            Assert.Equal(0, unflagged);
+            Assert.InRange(most, 1, 2);
+        }
+        finally
+        {
+            await first.DisposeAsync();
+            if (next is not null) await next.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Two_hosts_on_one_hub_during_a_clock_move_with_sixteen_clients_recording_events_lose_nothing_and_do_nothing_twice()
+    {
+        const int journeys = 200;
+        var prefix = NewPrefix();
+        await using var one = await AppProcess.StartAsync(_storage, prefix, HostSettings());
+        await using var two = await AppProcess.StartAsync(_storage, prefix, HostSettings());
+        var ids = await SeedAsync(one, journeys);
+        using var staffOne = one.Client(SesApp.ProviderAKey);
+        using var staffTwo = two.Client(SesApp.ProviderAKey);
+
+        // The move fires every chase through host one while 16 clients record two events on every journey, one through
+        // each host, each sent twice (a client's retry): the hosts' steps, the wake-ups and the events meet in each journey.
+        var move = MoveClockAsync(one, "PT1M");
+        var refused = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var sends = ids.SelectMany(id => new[]
+        {
+            (Client: staffOne, Id: id, Body: (object)new { type = "prap-acknowledged", eventId = $"ack-{id}", occurredOn = "2026-03-02" }),
+            (Client: staffTwo, Id: id, Body: (object)new { type = "initial-assessment-booked", eventId = $"ib-{id}", occurredOn = "2026-03-02", appointmentOn = "2026-03-09" }),
+        }).SelectMany(s => new[] { s, s }).ToArray();
+        await Parallel.ForEachAsync(sends, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (send, _) =>
+        {
+            var response = await send.Client.PostAsJsonAsync($"/api/journeys/{send.Id}/events", send.Body);
+            for (var polls = 0; response.StatusCode == HttpStatusCode.Accepted && polls < 120; polls++)
+            {
+                await Task.Delay(500);
+                response = await send.Client.GetAsync(response.Headers.Location);
+            }
+            if (response.StatusCode != HttpStatusCode.OK) refused.Enqueue($"{send.Id}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        });
+        Assert.True((await move).IsSuccessStatusCode);
+        Assert.Empty(refused);
+
+        var store = Store(prefix);
+        int lostEvents = 0, eventsTwice = 0, chasesLost = 0, chasesTwice = 0;
+        foreach (var id in ids)
+        {
+            var history = await store.HistoryAsync(id).ToListAsync();
+            foreach (var eventId in new[] { $"ack-{id}", $"ib-{id}" })
+            {
+                var applied = history.Count(h => h.Event is EventReported r && r.EventId == eventId);
+                if (applied == 0) lostEvents++;
+                if (applied > 1) eventsTwice++;
+            }
+            var fired = history.Count(h => h.Event is TimerFired { Kind: DeadlineKind.Ucpr1Chase });
+            if (fired == 0) chasesLost++;
+            if (fired > 1) chasesTwice++;
+        }
+        output.WriteLine($"{journeys} journeys, 2 hosts, {sends.Length} event requests during the move: events lost {lostEvents}, applied twice {eventsTwice}; chases lost {chasesLost}, fired twice {chasesTwice}");
+        Assert.Equal(0, lostEvents);
+        Assert.Equal(0, eventsTwice);
+        Assert.Equal(0, chasesLost);
+        Assert.Equal(0, chasesTwice);
     }
 
     [Fact]
