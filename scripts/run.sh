@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs the product locally: installs Azurite, starts it on the standard ports (data kept in .azurite/), runs the app.
 # Extra arguments go to the app, e.g. scripts/run.sh --Clock:Mode=Virtual
-#   scripts/run.sh --demo        also drives a synthetic programme (2,000 participants over 2.5 years, storage prefix
-#                                 "sesdemo") through the API and the virtual clock, then keeps serving it
+#   scripts/run.sh --demo        also drives a synthetic programme (500 participants, SES_DEMO_PARTICIPANTS to change it,
+#                                 over 2.5 years, storage prefix "sesdemo") through the API and the virtual clock, then keeps serving it
 #   scripts/run.sh --demo-purge  removes every synthetic journey of the demo through the API
 set -euo pipefail
 cd "$(dirname "$0")/.."
