@@ -166,8 +166,6 @@ resource app 'Microsoft.Web/sites@2023-12-01' = {
           { name: 'Inboxes__SesPolicy', value: sesPolicyInbox }
           { name: 'Reminders__TimeOfDay', value: '09:00' }
           { name: 'Docs__RequireKey', value: 'true' }
-          // The TimerDispatch and OutboxSend timer triggers do the polling in Azure.
-          { name: 'Dispatcher__Enabled', value: 'false' }
           { name: 'WEBSITE_TIME_ZONE', value: 'UTC' }
         ],
         apiKeySettings,

@@ -122,7 +122,6 @@ public sealed class PackageTests(PackageFixture package) : IClassFixture<Package
         info.Environment["FUNCTIONS_CUSTOMHANDLER_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
         info.Environment["Storage__ConnectionString"] = Azurite.ConnectionString;
         info.Environment["Storage__Prefix"] = SesApp.NewPrefix();
-        info.Environment["Dispatcher__Enabled"] = "false";
         info.Environment["Docs__RequireKey"] = "true";
         info.Environment["Auth__ApiKeys__0__Key"] = "package-test-operator";
         info.Environment["Auth__ApiKeys__0__Role"] = "operator";
