@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the product locally: installs Azurite, starts it on the standard ports (data kept in .azurite/), runs the app.
 # Extra arguments go to the app, e.g. scripts/run.sh --Clock:Mode=Virtual
-#   scripts/run.sh --demo        also drives a synthetic programme (500 participants, SES_DEMO_PARTICIPANTS to change it,
+#   scripts/run.sh --demo        also drives a synthetic programme (2,000 participants, SES_DEMO_PARTICIPANTS to change it,
 #                                 over 2.5 years, storage prefix "sesdemo") through the API and the virtual clock, then keeps serving it
 #   scripts/run.sh --demo-purge  removes every synthetic journey of the demo through the API
 set -euo pipefail
@@ -45,7 +45,7 @@ if [ "$demo" = "--demo-purge" ]; then
   dotnet run --project src/Ses.Demo --configuration Release --no-build -- --url "$ASPNETCORE_URLS" --key "${key:-local-operator-key}" --purge
   exit 0
 fi
-dotnet run --project src/Ses.Demo --configuration Release --no-build -- --url "$ASPNETCORE_URLS" --key "${key:-local-operator-key}" --participants "${SES_DEMO_PARTICIPANTS:-500}" \
+dotnet run --project src/Ses.Demo --configuration Release --no-build -- --url "$ASPNETCORE_URLS" --key "${key:-local-operator-key}" --participants "${SES_DEMO_PARTICIPANTS:-2000}" \
   || echo "The demo programme did not run to the end (already run? the clock is kept per prefix: delete .azurite/ to start again)."
 echo "Demo programme loaded: open $ASPNETCORE_URLS/ with the operator key. Ctrl-C stops."
 wait $app

@@ -17,7 +17,7 @@ public static class DemoCommand
             Console.WriteLine($"Purged {await programme.PurgeAsync()} synthetic journeys.");
             return 0;
         }
-        var options = new DemoOptions { Participants = int.Parse(Arg("--participants", "500"), System.Globalization.CultureInfo.InvariantCulture) };
+        var options = new DemoOptions { Participants = int.Parse(Arg("--participants", "2000"), System.Globalization.CultureInfo.InvariantCulture) };
         Console.WriteLine($"Driving {options.Participants} synthetic participants from {options.From:yyyy-MM-dd} to {options.Until:yyyy-MM-dd}...");
         var result = await programme.RunAsync(options);
         Console.WriteLine($"Done: {result.Referrals} referrals, {result.Events} events, {result.ClockMoves} weekly clock moves, {result.Refused.Count} refused.");

@@ -6,7 +6,7 @@ namespace Ses.Demo;
 
 public sealed record DemoOptions
 {
-    public int Participants { get; init; } = 500;
+    public int Participants { get; init; } = 2000;
     /// <summary>The Monday the programme starts; referrals arrive over the following <see cref="ReferralWeeks"/> weeks.</summary>
     public DateOnly From { get; init; } = new(2024, 1, 1);
     public int ReferralWeeks { get; init; } = 52;
