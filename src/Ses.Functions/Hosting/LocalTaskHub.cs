@@ -154,10 +154,9 @@ public sealed class LocalTaskHub : IHostedService, IAsyncDisposable
 
     private async Task StartWhenStorageAnswersAsync(CancellationToken ct)
     {
-        var delay = TimeSpan.FromSeconds(1);
-        while (!ct.IsCancellationRequested)
+        try
         {
-            try
+            await KeepTrying.Pipeline(_log, "The task hub could not start").ExecuteAsync(async token =>
             {
                 await Service.CreateIfNotExistsAsync();
                 // A web host of the old kind on purpose: a generic host built here would announce itself to
@@ -177,30 +176,16 @@ public sealed class LocalTaskHub : IHostedService, IAsyncDisposable
                     .Configure(app => app.UseRouting().UseEndpoints(e => e.MapGrpcService<TaskHubGrpcServer>()))
                     .Build();
 #pragma warning restore ASPDEPR004, ASPDEPR008
-                await sidecar.StartAsync(ct);
+                await sidecar.StartAsync(token);
                 _sidecar = sidecar;
                 _log.LogInformation("Task hub {Hub} started as worker {WorkerId}.", TaskHubOptions.HubName(_storage.Options), WorkerId);
                 _started.TrySetResult();
                 _readiness.MarkReady();
-                return;
-            }
-            catch (Exception) when (ct.IsCancellationRequested)
-            {
-                return; // stopping: storage never came
-            }
-            catch (Exception ex)
-            {
-                _log.LogWarning("The task hub could not start ({Error}); trying again in {Delay}.", ex.GetType().Name, delay);
-                try
-                {
-                    await Task.Delay(delay, ct);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(30).Ticks));
-            }
+            }, ct);
+        }
+        catch (Exception) when (ct.IsCancellationRequested)
+        {
+            // stopping: storage never came
         }
     }
 
