@@ -68,9 +68,8 @@ public sealed class JourneyIndex(StorageClients storage, JourneyStore store, Tim
     private TableClient Table => storage.Index;
 
     /// <summary>
-    /// The listing row of <paramref name="journey"/> as of <paramref name="at"/> (when its overdue flag is judged). The engine
-    /// writes it in a decision's write-ahead transaction when what it shows changed, and the dispatcher at every wake-up
-    /// (ADR 008).
+    /// The listing row of <paramref name="journey"/> as of <paramref name="at"/> (when its overdue flag is judged). The journey's
+    /// commit (<c>CommitJourney</c>) writes it in the index partition after each step, with the wake-up row (ADR 010).
     /// </summary>
     public static TableEntity ListingRow(Journey journey, DateTimeOffset at) => JourneyListing.From(journey, at).ToEntity();
 
