@@ -19,11 +19,11 @@ public sealed record JourneyAnswer(StepReply? Reply, Journey? Journey);
 /// What the HTTP handlers (and the virtual clock) use to talk to journeys: start one, send it a message, and wait for its
 /// answer up to a bound. Works the same over the local sidecar and under the Functions host (a <c>DurableTaskClient</c>).
 /// </summary>
-public sealed class JourneyClient(DurableTaskClient client, JourneyReplies replies, StepStore steps, JourneyOptions options, TaskHubReadiness hub)
+public sealed class JourneyClient(TaskHubClients clients, JourneyReplies replies, StepStore steps, JourneyOptions options, TaskHubReadiness hub)
 {
     private static readonly IReadOnlyList<string> DedupeStatuses = Enum.GetNames<OrchestrationRuntimeStatus>();
 
-    public DurableTaskClient Client => client;
+    public DurableTaskClient Client => clients.Client;
 
     public async Task<JourneyAnswer> StartAsync(JourneyRun run, ReferralMessage referral, CancellationToken ct = default)
     {
@@ -31,7 +31,7 @@ public sealed class JourneyClient(DurableTaskClient client, JourneyReplies repli
         using var waiter = replies.Expect(referral.RequestId);
         // Created once: an instance of that ID in any state is never replaced (the backend would otherwise restart it).
         var once = new StartOrchestrationOptions(Names.InstanceId(run.JourneyId)) { DedupeStatuses = DedupeStatuses };
-        await client.ScheduleNewOrchestrationInstanceAsync(Names.Journey, run with { Inbox = [referral] }, once, ct);
+        await clients.Client.ScheduleNewOrchestrationInstanceAsync(Names.Journey, run with { Inbox = [referral] }, once, ct);
         return await WaitAsync(run.JourneyId, referral.RequestId, waiter, options.ReplyWait, ct);
     }
 
@@ -51,7 +51,7 @@ public sealed class JourneyClient(DurableTaskClient client, JourneyReplies repli
         var waiter = replies.Expect(message.RequestId);
         try
         {
-            await client.RaiseEventAsync(Names.InstanceId(message.JourneyId), Names.Message, message, ct);
+            await clients.Client.RaiseEventAsync(Names.InstanceId(message.JourneyId), Names.Message, message, ct);
             return waiter;
         }
         catch

@@ -15,6 +15,11 @@ public static class JourneyServices
         services.AddSingleton<StepStore>();
         services.AddSingleton<EmailDelivery>();
         services.AddSingleton<SealingDataConverter>();
+        // A host that has a client in its container (the local host, the tests' in-memory hub) gives it; under the Functions
+        // host the bindings offer theirs (TaskHubClients.Offer).
+        services.TryAddSingleton(sp => sp.GetService<Microsoft.DurableTask.Client.DurableTaskClient>() is { } client
+            ? TaskHubClients.Of(client, sp.GetRequiredService<TaskHubReadiness>())
+            : new TaskHubClients(sp.GetRequiredService<TaskHubReadiness>()));
         services.AddSingleton<JourneyClient>();
         return services;
     }

@@ -19,3 +19,12 @@ public sealed class TaskHubReadiness
         return this;
     }
 }
+
+/// <summary>
+/// The storage requests of the task hub this process runs (the local host's backend adds this counter to its clients).
+/// Under the Functions host the host process makes them, so this stays at 0 there.
+/// </summary>
+public static class TaskHubRoundTrips
+{
+    public static Ses.Infrastructure.Storage.RoundTripCounter Counter { get; } = new();
+}

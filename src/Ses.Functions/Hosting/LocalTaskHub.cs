@@ -8,6 +8,7 @@ using DurableTask.Core;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.DurableTask.Testing.Sidecar.Grpc;
+using Ses.Http.Hosting;
 using Ses.Infrastructure.Storage;
 
 namespace Ses.Functions.Hosting;
@@ -77,7 +78,7 @@ public sealed class LocalTaskHub : IHostedService, IAsyncDisposable
     }
 
     /// <summary>Every storage request of the task hub (History, Instances, queues, leases), retries and idle polling included.</summary>
-    public static RoundTripCounter RoundTrips { get; } = new();
+    public static RoundTripCounter RoundTrips => Ses.Journeys.TaskHubRoundTrips.Counter;
 
     /// <summary>This process in the hub's partition leases (the default, the machine name, would make two processes one).</summary>
     public string WorkerId { get; }

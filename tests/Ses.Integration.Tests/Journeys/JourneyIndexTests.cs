@@ -4,7 +4,7 @@ using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
 using Ses.Domain.Journeys;
-using Ses.Functions.Hosting;
+using Ses.Http.Hosting;
 using Ses.Infrastructure.Journeys;
 using Ses.Infrastructure.Storage;
 using Ses.Integration.Tests.Infrastructure;
