@@ -1,5 +1,6 @@
-// SES journeys on Azure (docs/adr/004): one storage account (journeys, timers, outbox, documents, and the Functions
-// host's own state), a Linux Function App running the ASP.NET Core app as a custom handler (docs/adr/002), a Key Vault
+// SES journeys on Azure (docs/adr/004, 011): one storage account (the product's tables and containers, the Durable
+// extension's task hub, the Functions host's own state), a Linux isolated-worker Function App with Durable Functions on
+// an Elastic Premium plan (src/Ses.FunctionApp, packaged by infra/package.sh), a Key Vault
 // for the SendGrid key and the API keys, and Application Insights. No account key anywhere: shared-key access is off
 // on the storage account, and the app, the Functions host and the package download all use the app's managed identity.
 // Deploy with infra/deploy.sh (see the README, "Deploying to Azure").
@@ -106,12 +107,15 @@ resource insights 'Microsoft.Insights/components@2020-02-02' = {
   }
 }
 
+// Elastic Premium (ADR 011): at least one instance always warm, so the journeys' durable timers (the 4-working-day chase,
+// the 13- and 26-week outcomes) fire on the hour due while no request comes in, with no cold start and no dependence on
+// the scale controller waking an app scaled to zero; it scales out on the task hub's queues like Consumption.
 resource plan 'Microsoft.Web/serverfarms@2023-12-01' = {
   name: '${name}-plan'
   location: location
-  sku: { name: 'Y1', tier: 'Dynamic' }
-  kind: 'linux'
-  properties: { reserved: true }
+  sku: { name: 'EP1', tier: 'ElasticPremium' }
+  kind: 'elastic'
+  properties: { reserved: true, maximumElasticWorkerCount: 4 }
 }
 
 func secretReference(vaultName string, secretName string) string =>
@@ -143,15 +147,22 @@ resource app 'Microsoft.Web/sites@2023-12-01' = {
     httpsOnly: true
     keyVaultReferenceIdentity: 'SystemAssigned'
     siteConfig: {
+      linuxFxVersion: 'DOTNET-ISOLATED|10.0'
+      minimumElasticInstanceCount: 1
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'
       appSettings: concat(
         [
           { name: 'FUNCTIONS_EXTENSION_VERSION', value: '~4' }
-          { name: 'FUNCTIONS_WORKER_RUNTIME', value: 'custom' }
-          // The Functions host's own storage (timer schedules, leases) through the managed identity.
+          { name: 'FUNCTIONS_WORKER_RUNTIME', value: 'dotnet-isolated' }
+          // The console is served at the root by the Site function, not the host's default page.
+          { name: 'AzureWebJobsDisableHomepage', value: 'true' }
+          // The Functions host's own storage and the Durable extension's task hub (host.json: connectionName
+          // AzureWebJobsStorage) through the managed identity: Blob Data Owner, Queue and Table Data Contributor below.
           { name: 'AzureWebJobsStorage__accountName', value: storage.name }
-          // Linux Consumption runs the package from this blob, fetched with the managed identity (no SAS).
+          // host.json's hubName: the storage prefix's hub, as the local host names it (TaskHubOptions.HubName).
+          { name: 'DurableTask__HubName', value: '${storagePrefix}Hub' }
+          // The app runs the package from this blob, fetched with the managed identity (no SAS, no content share).
           { name: 'WEBSITE_RUN_FROM_PACKAGE', value: '${storage.properties.primaryEndpoints.blob}${packageContainer}/${packageBlob}' }
           { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: insights.properties.ConnectionString }
           // The app's storage: no connection string, so DefaultAzureCredential (the managed identity).

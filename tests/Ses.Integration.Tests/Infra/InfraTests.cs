@@ -3,7 +3,7 @@ using System.Reflection;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Ses.Integration.Tests.Api;
+using Ses.Integration.Tests.Infrastructure;
 
 [assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")]
 
@@ -53,11 +53,11 @@ public sealed class BicepTests
         return path;
     }
 
-    private static string[] Files() => Directory.GetFiles(Path.Combine(FunctionsHostTests.Root(), "infra"), "*.bicep");
+    private static string[] Files() => Directory.GetFiles(Path.Combine(Repo.Root(), "infra"), "*.bicep");
 
     public static string Compile(string file)
     {
-        var (exit, json, err) = Tool.Run(Bicep(), $"build \"{file}\" --stdout", FunctionsHostTests.Root(), TimeSpan.FromMinutes(3));
+        var (exit, json, err) = Tool.Run(Bicep(), $"build \"{file}\" --stdout", Repo.Root(), TimeSpan.FromMinutes(3));
         Assert.True(exit == 0, $"bicep build {file} failed:\n{err}");
         Assert.False(Diagnostic.IsMatch(err), $"bicep build {file}:\n{err}");
         return json;
@@ -70,7 +70,7 @@ public sealed class BicepTests
         foreach (var file in Files())
         {
             Compile(file);
-            var (exit, stdout, stderr) = Tool.Run(Bicep(), $"lint \"{file}\"", FunctionsHostTests.Root(), TimeSpan.FromMinutes(3));
+            var (exit, stdout, stderr) = Tool.Run(Bicep(), $"lint \"{file}\"", Repo.Root(), TimeSpan.FromMinutes(3));
             Assert.True(exit == 0 && !Diagnostic.IsMatch(stdout + stderr), $"bicep lint {file}:\n{stdout}{stderr}");
         }
     }
@@ -94,12 +94,12 @@ public sealed class BicepTests
     [Fact]
     public void The_infra_scripts_parse_and_deploy_sh_explains_itself_without_arguments()
     {
-        foreach (var script in Directory.GetFiles(Path.Combine(FunctionsHostTests.Root(), "infra"), "*.sh"))
+        foreach (var script in Directory.GetFiles(Path.Combine(Repo.Root(), "infra"), "*.sh"))
         {
-            var (exit, _, err) = Tool.Run("bash", $"-n \"{script}\"", FunctionsHostTests.Root(), TimeSpan.FromSeconds(30));
+            var (exit, _, err) = Tool.Run("bash", $"-n \"{script}\"", Repo.Root(), TimeSpan.FromSeconds(30));
             Assert.True(exit == 0, $"{script}: {err}");
         }
-        var usage = Tool.Run("bash", "infra/deploy.sh", FunctionsHostTests.Root(), TimeSpan.FromSeconds(30));
+        var usage = Tool.Run("bash", "infra/deploy.sh", Repo.Root(), TimeSpan.FromSeconds(30));
         Assert.Equal(2, usage.Exit);
         Assert.Contains("usage: infra/deploy.sh [--what-if]", usage.Err);
     }
@@ -107,7 +107,7 @@ public sealed class BicepTests
     [Fact]
     public void The_deployment_uses_the_managed_identity_and_key_vault_and_holds_no_account_key()
     {
-        var template = Compile(Path.Combine(FunctionsHostTests.Root(), "infra", "main.bicep"));
+        var template = Compile(Path.Combine(Repo.Root(), "infra", "main.bicep"));
         using var json = JsonDocument.Parse(template);
 
         foreach (var forbidden in new[] { "listKeys", "AccountKey", "Storage__ConnectionString", "'AzureWebJobsStorage'", "WEBSITE_CONTENTAZUREFILECONNECTIONSTRING" })
@@ -127,6 +127,15 @@ public sealed class BicepTests
         Assert.Contains("sendgrid-api-key", template);
         Assert.Contains("api-key-", template);
         Assert.Matches("'Docs__RequireKey', 'value', 'true'|\"Docs__RequireKey\"", template);
+        // The isolated worker on .NET 10 (ADR 011), on Elastic Premium with one instance always warm for the timers, and the
+        // Durable extension's hub named as the local host names it.
+        Assert.Contains("'FUNCTIONS_WORKER_RUNTIME', 'value', 'dotnet-isolated'", template);
+        Assert.Contains("DOTNET-ISOLATED|10.0", template);
+        Assert.Contains("\"tier\": \"ElasticPremium\"", template);
+        Assert.Contains("\"minimumElasticInstanceCount\": 1", template);
+        Assert.Contains("DurableTask__HubName", template);
+        Assert.Contains("'AzureWebJobsDisableHomepage', 'value', 'true'", template);
+        Assert.DoesNotContain("'custom'", template);
 
         var parameters = json.RootElement.GetProperty("parameters");
         Assert.DoesNotContain(parameters.EnumerateObject(), p => p.Name.Contains("key", StringComparison.OrdinalIgnoreCase) && p.Value.GetProperty("type").GetString() is "string" or "securestring");
