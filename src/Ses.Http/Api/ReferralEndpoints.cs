@@ -43,6 +43,9 @@ public static class ReferralEndpoints
         var journeyId = JourneyIdFor(referral);
         var hash = Hash(input!);
         var caller = Caller.From(request.HttpContext.User);
+        // A hub not ready (starting, or under the Functions host no client bound yet) is a 503 before anything is claimed,
+        // so the same referral sent again is started then, not held as "being created".
+        await journeys.ReadyAsync(ct);
         // 13.49: a PRaP referral's purchase order number may belong to an SRO introduction that took it on confirmation.
         if (referral.Channel == Channel.Prap)
         {

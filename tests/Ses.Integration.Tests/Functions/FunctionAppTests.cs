@@ -6,6 +6,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -213,24 +214,16 @@ public sealed class FunctionAppTests(PackageFixture package) : IClassFixture<Pac
 }
 
 /// <summary>
-/// The HTTP functions' pipeline (<see cref="HttpPipeline"/>) built from the Functions app's own service registration
-/// (<see cref="FunctionAppServices.AddFunctionApp"/>) on Azurite, and requests run through it as a function runs them:
-/// the same answers as the local host's, without the Functions host.
+/// The Functions app's container (<see cref="FunctionAppServices.AddFunctionApp"/>, what its Main registers) on Azurite,
+/// with requests run through <see cref="HttpPipeline"/> as an HTTP function runs them: without the Functions host.
 /// </summary>
-public sealed class FunctionAppPipelineTests : IAsyncLifetime
+public sealed class FunctionAppContainer : IAsyncDisposable
 {
     private readonly ServiceProvider _services;
 
-    public FunctionAppPipelineTests()
+    public FunctionAppContainer(IReadOnlyDictionary<string, string?> settings)
     {
-        var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Storage:ConnectionString"] = Azurite.ConnectionString,
-            ["Storage:Prefix"] = SesApp.NewPrefix(),
-            ["Clock:Mode"] = "System",
-            ["Auth:ApiKeys:0:Key"] = SesApp.ReferralKey, ["Auth:ApiKeys:0:Role"] = "referral-system",
-            ["Auth:ApiKeys:1:Key"] = SesApp.OperatorKey, ["Auth:ApiKeys:1:Role"] = "operator",
-        }).Build();
+        var config = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(config);
         services.AddLogging();
@@ -239,12 +232,16 @@ public sealed class FunctionAppPipelineTests : IAsyncLifetime
         _services = services.BuildServiceProvider();
     }
 
+    public IServiceProvider Services => _services;
+
     /// <summary>What the Functions app's Main does once its services are built: the tables and containers.</summary>
-    public Task InitializeAsync() => Ses.Http.SesHttp.StartAsync(_services, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+    public Task StartAsync() => Ses.Http.SesHttp.StartAsync(_services, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
 
-    public async Task DisposeAsync() => await _services.DisposeAsync();
+    public ValueTask DisposeAsync() => _services.DisposeAsync();
 
-    private async Task<(int Status, string ContentType, string Body)> SendAsync(string method, string path, string? key = null, string? json = null)
+    /// <summary>A request as an HTTP function gets it, with the durable client its binding gave (or none).</summary>
+    public async Task<(int Status, string ContentType, string Body)> SendAsync(
+        string method, string path, string? key = null, string? json = null, DurableTaskClient? client = null)
     {
         using var scope = _services.CreateScope();
         var context = new DefaultHttpContext { RequestServices = scope.ServiceProvider };
@@ -264,9 +261,32 @@ public sealed class FunctionAppPipelineTests : IAsyncLifetime
         }
         var body = new MemoryStream();
         context.Response.Body = body;
-        await _services.GetRequiredService<HttpPipeline>().RunAsync(context, client: null, scope.ServiceProvider);
+        await _services.GetRequiredService<HttpPipeline>().RunAsync(context, client, scope.ServiceProvider);
         return (context.Response.StatusCode, context.Response.ContentType ?? "", Encoding.UTF8.GetString(body.ToArray()));
     }
+}
+
+/// <summary>The HTTP functions' pipeline: the same answers as the local host's.</summary>
+public sealed class FunctionAppPipelineTests : IAsyncLifetime
+{
+    private readonly FunctionAppContainer _app = new(new Dictionary<string, string?>
+    {
+        ["Storage:ConnectionString"] = Azurite.ConnectionString,
+        ["Storage:Prefix"] = SesApp.NewPrefix(),
+        ["Clock:Mode"] = "System",
+        ["Auth:ApiKeys:0:Key"] = SesApp.ReferralKey, ["Auth:ApiKeys:0:Role"] = "referral-system",
+        ["Auth:ApiKeys:1:Key"] = SesApp.OperatorKey, ["Auth:ApiKeys:1:Role"] = "operator",
+    });
+    private readonly IServiceProvider _services;
+
+    public FunctionAppPipelineTests() => _services = _app.Services;
+
+    public Task InitializeAsync() => _app.StartAsync();
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    private Task<(int Status, string ContentType, string Body)> SendAsync(string method, string path, string? key = null, string? json = null) =>
+        _app.SendAsync(method, path, key, json);
 
     [Fact]
     public async Task Requests_get_the_local_hosts_answers_through_the_functions_pipeline()
@@ -329,5 +349,51 @@ public sealed class FunctionAppPipelineTests : IAsyncLifetime
         {
             Assert.Equal((journeyId, true, "fingerprint-in-plain"), (back.JourneyId, back.Committed, back.UsedFingerprint));
         }
+    }
+}
+
+/// <summary>
+/// A journey through the Functions app's code: the HTTP function's pipeline with the durable client its binding gives,
+/// on a task hub that another host runs (here the local host's, standing in for the Durable extension's). Until a
+/// function has offered a client, a referral is a 503 and changes nothing.
+/// </summary>
+public sealed class FunctionAppJourneyTests
+{
+    [Fact]
+    public async Task A_referral_through_an_http_function_starts_a_journey_on_the_hub_its_client_names()
+    {
+        await using var hub = new SesApp();
+        var local = hub.Client(SesApp.OperatorKey);
+        await using var app = new FunctionAppContainer(hub.Settings);
+        await app.StartAsync();
+        var id = Referrals.NewId();
+        var body = JsonSerializer.Serialize(Referrals.Body(id));
+
+        // An instance of the app no function has given a client yet (waiting 1 s for one, not the 30 s default).
+        await using (var unbound = new FunctionAppContainer(new Dictionary<string, string?>(hub.Settings) { ["Journeys:ReplyWait"] = "00:00:01" }))
+        {
+            var before = await unbound.SendAsync("POST", "/api/referrals", SesApp.ReferralKey, body);
+            Assert.True(before.Status == 503, before.Body);
+            Assert.StartsWith("application/problem+json", before.ContentType);
+        }
+        Assert.Equal(HttpStatusCode.NotFound, (await local.GetAsync($"/api/journeys/{id}")).StatusCode);
+
+        // Sent again with a client: created now (the 503 claimed nothing), not held as "being created".
+        var client = hub.Service<DurableTaskClient>();
+        var created = await app.SendAsync("POST", "/api/referrals", SesApp.ReferralKey, body, client);
+        Assert.True(created.Status == 201, created.Body);
+        Assert.Contains(id, created.Body);
+
+        // The same journey, read through the Functions pipeline and through the local host: one orchestration, one state.
+        var viaFunction = await app.SendAsync("GET", $"/api/journeys/{id}", SesApp.OperatorKey);
+        Assert.True(viaFunction.Status == 200, viaFunction.Body);
+        using var journey = JsonDocument.Parse(viaFunction.Body);
+        using var same = JsonDocument.Parse(await local.GetStringAsync($"/api/journeys/{id}"));
+        Assert.Equal(same.RootElement.GetProperty("phase").GetString(), journey.RootElement.GetProperty("phase").GetString());
+        Assert.NotNull(await client.GetInstanceAsync(id));
+
+        // The duplicate is the handler's answer, not a second journey.
+        var again = await app.SendAsync("POST", "/api/referrals", SesApp.ReferralKey, body, client);
+        Assert.True(again.Status == 200, again.Body);
     }
 }

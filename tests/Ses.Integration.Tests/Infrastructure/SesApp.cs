@@ -64,6 +64,9 @@ public sealed class SesApp : WebApplicationFactory<Program>
 
     public string Prefix { get; }
 
+    /// <summary>The app's configuration, for a second host on the same storage (the Functions app's container, say).</summary>
+    public IReadOnlyDictionary<string, string?> Settings => _settings;
+
     /// <summary>An app given no prefix made its own, and removes its storage when disposed; one given a prefix leaves it.</summary>
     private readonly bool _ownsStorage;
 
