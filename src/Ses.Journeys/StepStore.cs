@@ -112,21 +112,29 @@ public sealed class StepStore(StorageClients storage, JourneyStore store, Journe
         }
     }
 
-    /// <summary>The listing when what it shows changed, and the wake-up row when it moved: one transaction in the index partition.</summary>
+    /// <summary>
+    /// The listing and its next-due rows when what it shows changed (the next-due rows moved when its next due did), and
+    /// the wake-up row when it moved: one transaction in the index partition. Run again after a crash, a row the first run
+    /// deleted is left out and the rest written again.
+    /// </summary>
     private async Task IndexAsync(JourneyCommit commit, Journey after, CancellationToken ct)
     {
         var actions = new List<TableTransactionAction>();
         static JourneyListing Shown(Journey j, DateTimeOffset at) => JourneyListing.From(j, at) with { Version = 0, UpdatedAt = default };
         if (commit.Before is null || Shown(commit.Before, commit.At) != Shown(after, commit.At))
         {
-            actions.Add(new(TableTransactionActionType.UpsertReplace, JourneyIndex.ListingRow(after, commit.At)));
+            var listing = JourneyListing.From(after, commit.At);
+            actions.AddRange(listing.ToEntities().Select(row => new TableTransactionAction(TableTransactionActionType.UpsertReplace, row)));
+            if (commit.Before is { } before)
+            {
+                actions.AddRange(JourneyListing.From(before, commit.At).DueKeys().Except(listing.DueKeys()).Select(key =>
+                    new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(IndexKeys.Partition, key), ETag.All)));
+            }
         }
-        var deleteAt = -1;
         if (commit.WakeIndex && commit.OldWakeAt != commit.NewWakeAt)
         {
             if (commit.OldWakeAt is { } old)
             {
-                deleteAt = actions.Count;
                 actions.Add(new(TableTransactionActionType.Delete, new TableEntity(IndexKeys.Partition, WakeKey(old, commit.JourneyId)), ETag.All));
             }
             if (commit.NewWakeAt is { } wake)
@@ -135,15 +143,19 @@ public sealed class StepStore(StorageClients storage, JourneyStore store, Journe
                     new TableEntity(IndexKeys.Partition, WakeKey(wake, commit.JourneyId)) { ["JourneyId"] = commit.JourneyId, ["WakeAt"] = wake }));
             }
         }
-        if (actions.Count == 0) return;
-        try
+        while (actions.Count > 0)
         {
-            await storage.Index.SubmitTransactionAsync(actions, ct);
-        }
-        catch (TableTransactionFailedException ex) when (ex.Status == 404 && deleteAt >= 0)
-        {
-            actions.RemoveAt(deleteAt); // a re-run: the old wake-up row went with the first run
-            if (actions.Count > 0) await storage.Index.SubmitTransactionAsync(actions, ct);
+            try
+            {
+                await storage.Index.SubmitTransactionAsync(actions, ct);
+                return;
+            }
+            catch (TableTransactionFailedException ex) when (ex.Status == 404 && actions.Any(a => a.ActionType == TableTransactionActionType.Delete))
+            {
+                // A re-run: what the first run deleted is gone. The failed action when the answer names it, else every delete.
+                if (ex.FailedTransactionActionIndex is int i && i < actions.Count && actions[i].ActionType == TableTransactionActionType.Delete) actions.RemoveAt(i);
+                else actions.RemoveAll(a => a.ActionType == TableTransactionActionType.Delete);
+            }
         }
     }
 

@@ -44,8 +44,9 @@ public static class JourneyEndpoints
     }
 
     /// <summary>
-    /// One page of journey listings (<see cref="JourneyIndex"/>), in provider then journey ID order: a provider is one row
-    /// key range of the Index table, so a page costs one query whatever the number of journeys of other providers. Every
+    /// One page of journey listings (<see cref="JourneyIndex"/>), next due first (then by journey ID; nothing due last):
+    /// every provider's list and each provider's own is one row key range of the Index table (ADR 009), so a page costs
+    /// one query whatever the number of journeys of other providers, and a due date range narrows the range itself. Every
     /// filter combines with the others (<see cref="JourneyListQuery"/>); each caseload tile is one of these queries.
     /// </summary>
     /// <param name="phase">One or several phases, repeated or comma-separated (<c>phase=referred,assessed</c>).</param>

@@ -4,19 +4,48 @@ namespace Ses.Infrastructure.Journeys;
 
 /// <summary>
 /// Keys of the journey listings in the Index table. Every row of that table lives in one partition, <see cref="Partition"/>,
-/// so a list is one range query. Known limit: Azure serves about 2,000 entities a second from one partition, so reads
-/// and writes of listings together are capped there. Listing rows are <c>l|{provider}|{journeyId}</c>; other writers keep
-/// their own prefixes in the same partition (<c>w|</c> wake-up rows), which no listing range ever reaches.
+/// so a list is one range query and a journey's rows move in one transaction. Known limit: Azure serves about 2,000
+/// entities a second from one partition, so reads and writes of listings together are capped there.
+/// <list type="bullet">
+/// <item><c>l|{provider}|{journeyId}</c>: the listing, one per journey, found by its ID (the caseload counts and the
+/// statistics scan these).</item>
+/// <item><c>d|{scope}|{next due}|{journeyId}</c>: the same listing in next-due order (ADR 009), twice: scope <c>*</c> for
+/// every provider's list, and the provider's own for its list. Journeys with nothing due (closed) come last (<c>~</c>).
+/// The commit that changes a journey's next due moves these rows in the transaction that writes its listing.</item>
+/// </list>
+/// Other writers keep their own prefixes in the same partition (<c>v|</c> wake-up rows, <c>a|</c> purchase order
+/// claims), which no listing range ever reaches.
 /// </summary>
 public static class IndexKeys
 {
     public const string Partition = "j";
     public const string ListingPrefix = "l|";
+    public const string DuePrefix = "d|";
 
-    /// <summary>Present once every journey created before listings existed has one (the start-up backfill ran to the end).</summary>
-    public const string BackfillMarker = "meta|listings-v1";
+    /// <summary>The scope of every provider's journeys: <see cref="Escape"/> never writes a '*'.</summary>
+    public const string EveryProvider = "*";
+
+    /// <summary>The next-due part of a journey with nothing due: after every date.</summary>
+    public const string NothingDue = "~";
 
     public static string Listing(string provider, string journeyId) => $"{ListingPrefix}{Escape(provider)}|{Escape(journeyId)}";
+
+    /// <summary>A listing's row in next-due order: in every provider's list (<paramref name="provider"/> null) or its provider's.</summary>
+    public static string Due(string? provider, DateOnly? due, string journeyId) => $"{DueScope(provider)}{Day(due)}|{Escape(journeyId)}";
+
+    /// <summary>
+    /// The next-due rows of one scope, <c>[from, to)</c>, due on or after <paramref name="from"/> and before
+    /// <paramref name="before"/> when given: a date range of the list is a row key range.
+    /// </summary>
+    public static (string From, string To) DueRange(string? provider, DateOnly? from = null, DateOnly? before = null)
+    {
+        var scope = DueScope(provider);
+        return (from is { } f ? scope + Day(f) : scope, before is { } b ? scope + Day(b) : scope[..^1] + "}");
+    }
+
+    private static string DueScope(string? provider) => $"{DuePrefix}{(provider is null ? EveryProvider : Escape(provider))}|";
+
+    private static string Day(DateOnly? date) => date?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? NothingDue;
 
     /// <summary>
     /// The row keys of every listing, or of one provider's: <c>[from, to)</c>. An escaped provider holds no <c>|</c>, so

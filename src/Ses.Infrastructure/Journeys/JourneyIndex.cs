@@ -68,24 +68,34 @@ public sealed class JourneyIndex(StorageClients storage, JourneyStore store, Tim
     private TableClient Table => storage.Index;
 
     /// <summary>
-    /// The listing row of <paramref name="journey"/> as of <paramref name="at"/> (when its overdue flag is judged). The journey's
-    /// commit (<c>CommitJourney</c>) writes it in the index partition after each step, with the wake-up row (ADR 010).
+    /// The listing row of <paramref name="journey"/> as of <paramref name="at"/> (when its overdue flag is judged) and its
+    /// rows in next-due order (<see cref="JourneyListing.ToEntities"/>). The journey's commit
+    /// (<c>CommitJourney</c>) writes them in the index partition after each step, in one transaction with the moves of
+    /// its next-due rows and its wake-up row (ADR 009, 010).
     /// </summary>
-    public static TableEntity ListingRow(Journey journey, DateTimeOffset at) => JourneyListing.From(journey, at).ToEntity();
+    public static IReadOnlyList<TableEntity> ListingRows(Journey journey, DateTimeOffset at) => JourneyListing.From(journey, at).ToEntities();
 
-    /// <summary>Removes the journey's listing (purge, SPEC 6); nothing when it has none.</summary>
-    public async Task DeleteAsync(Journey journey, CancellationToken ct = default) =>
-        await Table.DeleteEntityAsync(IndexKeys.Partition, IndexKeys.Listing(journey.Referral.Provider, journey.JourneyId), ETag.All, ct);
+    /// <summary>Removes the journey's listing and its next-due rows (purge, SPEC 6); nothing of what it does not have.</summary>
+    public async Task DeleteAsync(Journey journey, CancellationToken ct = default)
+    {
+        var listing = JourneyListing.From(journey, time.GetUtcNow());
+        foreach (var key in listing.DueKeys().Prepend(IndexKeys.Listing(listing.Provider, listing.JourneyId)))
+        {
+            await Table.DeleteEntityAsync(IndexKeys.Partition, key, ETag.All, ct);
+        }
+    }
 
     /// <summary>
-    /// One page of listings in row key order (provider, then journey ID; escaped, so "prov-a" comes before "prov") with the
-    /// table's continuation token. A page may hold fewer than <paramref name="pageSize"/> rows while a token remains, as
-    /// any filtered table query may.
+    /// One page of listings, next due first (then by journey ID; nothing due last), from the next-due rows of the
+    /// provider's scope or of every provider's, with the table's continuation token. A due date range is a row key range;
+    /// the other filters are column filters, so a page may hold fewer than <paramref name="pageSize"/> rows while a token
+    /// remains, as any filtered table query may.
     /// </summary>
     public async Task<(IReadOnlyList<JourneyListing> Listings, string? Continuation)> PageAsync(
         ListingFilter filter, int pageSize, string? continuation, CancellationToken ct = default)
     {
-        var clauses = new List<string> { RangeFilter(filter.Provider) };
+        var (from, to) = IndexKeys.DueRange(filter.Provider, filter.DueFrom, filter.DueBefore);
+        var clauses = new List<string> { TableClient.CreateQueryFilter($"PartitionKey eq {IndexKeys.Partition} and RowKey ge {from} and RowKey lt {to}") };
         clauses.AddRange(filter.ToQuery());
         var pages = Table.QueryAsync<TableEntity>(string.Join(" and ", clauses), pageSize, cancellationToken: ct).AsPages(continuation, pageSize);
         await foreach (var page in pages) return (page.Values.Select(JourneyListing.FromEntity).ToArray(), page.ContinuationToken);
@@ -99,72 +109,100 @@ public sealed class JourneyIndex(StorageClients storage, JourneyStore store, Tim
     public async IAsyncEnumerable<JourneyListing> ListingsAsync(
         string? provider, IReadOnlyList<string> columns, [EnumeratorCancellation] CancellationToken ct = default)
     {
-        await foreach (var row in Table.QueryAsync<TableEntity>(RangeFilter(provider), select: columns, cancellationToken: ct))
+        await foreach (var row in Table.QueryAsync<TableEntity>(ListingRange(provider), select: columns, cancellationToken: ct))
         {
             yield return JourneyListing.FromEntity(row);
         }
     }
 
     /// <summary>
-    /// Walks every journey's state row once and writes the listing of each that has none or an older one (backfill and
-    /// repair), opening only those journeys: a rebuild of an index that is up to date reads two scans and writes nothing.
-    /// A listing of the same or a newer version is left alone, and every write is conditional (insert, or replace at the
-    /// ETag read), so a rebuild racing the engine never puts an older journey over a newer listing.
+    /// Walks every journey's state row once and writes the listing rows of each whose listing is missing or older, or
+    /// whose next-due rows are not exactly its two (backfill and repair), opening only those journeys: a rebuild of an
+    /// index that is up to date reads three scans and writes nothing. A listing of the same or a newer version is left
+    /// alone, and each journey's rows are one transaction that is conditional on the listing read (insert, or replace at
+    /// its ETag), so a rebuild racing the engine never puts an older journey over a newer listing or leaves a stale
+    /// next-due row behind (the engine's commit moves those in its own transaction with the listing).
     /// </summary>
     public async Task<IndexRebuild> RebuildAsync(CancellationToken ct = default)
     {
-        var existing = new Dictionary<string, (int Version, ETag ETag)>(StringComparer.Ordinal);
-        await foreach (var row in Table.QueryAsync<TableEntity>(RangeFilter(null), select: ["RowKey", "Version"], cancellationToken: ct))
+        var listings = new Dictionary<string, (int Version, ETag ETag, string[] DueKeys)>(StringComparer.Ordinal);
+        await foreach (var row in Table.QueryAsync<TableEntity>(RangeFilter(IndexKeys.ListingPrefix), select: ["RowKey", "Version", "JourneyId", "Provider", "NextDue"], cancellationToken: ct))
         {
-            existing[row.RowKey] = (row.GetInt32("Version") ?? 0, row.ETag);
+            var shown = JourneyListing.FromEntity(row);
+            listings[row.RowKey] = (shown.Version, row.ETag, shown.DueKeys().Order(StringComparer.Ordinal).ToArray());
         }
-        (int Version, ETag ETag)? Seen(string rowKey) => existing.TryGetValue(rowKey, out var seen) ? seen : null;
+        var dues = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        await foreach (var row in Table.QueryAsync<TableEntity>(RangeFilter(IndexKeys.DuePrefix), select: ["RowKey", "JourneyId"], cancellationToken: ct))
+        {
+            var id = row.GetString("JourneyId") ?? "";
+            if (!dues.TryGetValue(id, out var rows)) dues[id] = rows = [];
+            rows.Add(row.RowKey);
+        }
         int journeys = 0, written = 0;
         await foreach (var (journeyId, provider, version) in store.StatesAsync(ct))
         {
             journeys++;
-            if (provider is not null && Seen(IndexKeys.Listing(provider, journeyId)) is { } current && current.Version >= version) continue;
+            var due = dues.GetValueOrDefault(journeyId) ?? [];
+            // Up to date: a listing of this version or newer, and exactly the next-due rows that listing names.
+            if (provider is not null && listings.TryGetValue(IndexKeys.Listing(provider, journeyId), out var current) && current.Version >= version
+                && due.Order(StringComparer.Ordinal).SequenceEqual(current.DueKeys)) continue;
             if (await store.GetAsync(journeyId, ct) is not { } stored) continue; // purged since the scan passed it
-            var row = ListingRow(stored.Journey, time.GetUtcNow());
-            if (await WriteUnlessNewerAsync(row, stored.Journey.Version, Seen(row.RowKey), ct)) written++;
+            var listing = JourneyListing.From(stored.Journey, time.GetUtcNow());
+            (int, ETag)? seen = listings.TryGetValue(IndexKeys.Listing(listing.Provider, journeyId), out var was) ? (was.Version, was.ETag) : null;
+            if (await WriteUnlessNewerAsync(listing, seen, due, ct)) written++;
         }
         return new IndexRebuild(journeys, written);
     }
 
-    /// <summary>Whether the backfill marker is there: every journey created before listings existed has one.</summary>
-    public async Task<bool> BackfilledAsync(CancellationToken ct = default) =>
-        (await Table.GetEntityIfExistsAsync<TableEntity>(IndexKeys.Partition, IndexKeys.BackfillMarker, select: ["RowKey"], cancellationToken: ct)).HasValue;
-
-    public async Task MarkBackfilledAsync(IndexRebuild rebuild, CancellationToken ct = default) =>
-        await Table.UpsertEntityAsync(
-            new TableEntity(IndexKeys.Partition, IndexKeys.BackfillMarker) { ["Journeys"] = rebuild.Journeys, ["Written"] = rebuild.Written, ["At"] = time.GetUtcNow() },
-            TableUpdateMode.Replace, ct);
-
-    private async Task<bool> WriteUnlessNewerAsync(TableEntity row, int version, (int Version, ETag ETag)? seen, CancellationToken ct)
+    /// <summary>
+    /// The journey's listing rows in one transaction, unless its listing is newer than the journey: the listing inserted,
+    /// or replaced at the ETag read; its next-due rows written and any other it had (<paramref name="dueKeys"/>) deleted.
+    /// </summary>
+    private async Task<bool> WriteUnlessNewerAsync(JourneyListing listing, (int Version, ETag ETag)? seen, IEnumerable<string> dueKeys, CancellationToken ct)
     {
+        var stale = dueKeys.Except(listing.DueKeys()).ToList();
         for (var attempt = 1; ; attempt++)
         {
-            if (seen is { } current && current.Version >= version) return false;
+            if (seen is { } newer && newer.Version > listing.Version) return false;
+            var rows = listing.ToEntities();
+            var actions = new List<TableTransactionAction>
+            {
+                seen is { } older
+                    ? new(TableTransactionActionType.UpdateReplace, rows[0], older.ETag)
+                    : new(TableTransactionActionType.Add, rows[0]),
+            };
+            actions.AddRange(rows.Skip(1).Select(r => new TableTransactionAction(TableTransactionActionType.UpsertReplace, r)));
+            actions.AddRange(stale.Select(key => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(IndexKeys.Partition, key), ETag.All)));
             try
             {
-                if (seen is { } older) await Table.UpdateEntityAsync(row, older.ETag, TableUpdateMode.Replace, ct);
-                else await Table.AddEntityAsync(row, ct);
+                await Table.SubmitTransactionAsync(actions, ct);
                 return true;
             }
-            catch (RequestFailedException ex) when (ex.Status == 404)
+            catch (TableTransactionFailedException ex) when (ex.Status == 404 && ex.FailedTransactionActionIndex is int i && i > 0)
             {
-                return false; // purged since it was read: not brought back
+                stale.Remove(actions[i].Entity.RowKey); // gone already
             }
-            catch (RequestFailedException ex) when (ex.Status is 409 or 412 && attempt < MaxAttempts)
+            catch (TableTransactionFailedException ex) when (ex.Status == 404)
+            {
+                return false; // the listing was purged since it was read: not brought back
+            }
+            catch (TableTransactionFailedException ex) when (ex.Status is 409 or 412 && attempt < MaxAttempts)
             {
                 // Another writer got there first: judge again against what is there now.
-                var now = await Table.GetEntityIfExistsAsync<TableEntity>(row.PartitionKey, row.RowKey, select: ["Version"], cancellationToken: ct);
+                var now = await Table.GetEntityIfExistsAsync<TableEntity>(IndexKeys.Partition, rows[0].RowKey, select: ["Version"], cancellationToken: ct);
                 seen = now.HasValue ? (now.Value!.GetInt32("Version") ?? 0, now.Value.ETag) : null;
             }
+            if (attempt >= MaxAttempts) return false;
         }
     }
 
-    private static string RangeFilter(string? provider)
+    private static string RangeFilter(string prefix)
+    {
+        var to = prefix[..^1] + "}";
+        return TableClient.CreateQueryFilter($"PartitionKey eq {IndexKeys.Partition} and RowKey ge {prefix} and RowKey lt {to}");
+    }
+
+    private static string ListingRange(string? provider)
     {
         var (from, to) = IndexKeys.ListingRange(provider);
         return TableClient.CreateQueryFilter($"PartitionKey eq {IndexKeys.Partition} and RowKey ge {from} and RowKey lt {to}");

@@ -50,7 +50,15 @@ public sealed record JourneyListing(
         ReferralId, Provider, ReferralDate, StartOn, Benefit, MonthsEmployedInPrior24, ShortState, ShortOn, SustainedState, SustainedOn);
 
     /// <summary>The row, readable in Storage Explorer: enumerations in kebab case, dates as YYYY-MM-DD (so NextDue compares as text).</summary>
-    public TableEntity ToEntity() => new(IndexKeys.Partition, IndexKeys.Listing(Provider, JourneyId))
+    public TableEntity ToEntity() => ToEntity(IndexKeys.Listing(Provider, JourneyId));
+
+    /// <summary>The listing row and its two rows in next-due order (<see cref="IndexKeys"/>), the same columns in each.</summary>
+    public IReadOnlyList<TableEntity> ToEntities() => [ToEntity(), .. DueKeys().Select(ToEntity)];
+
+    /// <summary>The keys of its rows in next-due order: in every provider's list and in its provider's.</summary>
+    public IReadOnlyList<string> DueKeys() => [IndexKeys.Due(null, NextDue, JourneyId), IndexKeys.Due(Provider, NextDue, JourneyId)];
+
+    private TableEntity ToEntity(string rowKey) => new(IndexKeys.Partition, rowKey)
     {
         ["JourneyId"] = JourneyId,
         ["ReferralId"] = ReferralId,

@@ -1,3 +1,4 @@
+using FsCheck.Xunit;
 using Ses.Domain.Journeys;
 using Ses.Domain.Referrals;
 using Ses.Domain.Statistics;
@@ -111,6 +112,61 @@ public sealed class JourneyListingTests
             Assert.False(InRange(IndexKeys.Listing(other, "200123456"), provider), $"{other}'s listing is in {provider}'s range");
         }
         Assert.False(InRange("w|2026-03-06T09:00|200123456", null)); // another writer's rows in the partition
+    }
+
+    /// <summary>
+    /// ADR 009: the next-due rows sort as (next due, journey ID) with nothing due last, in every provider's scope and in
+    /// each provider's, and a date range of the list is exactly a row key range.
+    /// </summary>
+    [Property(MaxTest = 300)]
+    public bool Next_due_rows_sort_next_due_first_then_by_journey_id_and_a_date_range_is_a_key_range(
+        int[] offsets, ushort fromOffset, ushort span, bool ofProvider)
+    {
+        var day = new DateOnly(2026, 1, 1);
+        DateOnly? Due(int offset) => offset % 7 == 0 ? null : day.AddDays(Math.Abs(offset % 4000));
+        var provider = ofProvider ? "prov-a" : null;
+        var journeys = offsets.Select((o, i) => (Id: (i % 3 == 0 ? "sro-" : "2") + (o * 7919 % 100000).ToString("D5") + i, Due: Due(o))).ToArray();
+        var byKey = journeys.OrderBy(j => IndexKeys.Due(provider, j.Due, j.Id), StringComparer.Ordinal).ToArray();
+        var expected = journeys.OrderBy(j => j.Due ?? DateOnly.MaxValue).ThenBy(j => IndexKeys.Escape(j.Id), StringComparer.Ordinal).ToArray();
+        var (from, before) = (day.AddDays(fromOffset % 4000), day.AddDays(fromOffset % 4000 + span % 400));
+        var (lo, hi) = IndexKeys.DueRange(provider, from, before);
+        var inRange = journeys.Where(j => string.CompareOrdinal(IndexKeys.Due(provider, j.Due, j.Id), lo) >= 0
+            && string.CompareOrdinal(IndexKeys.Due(provider, j.Due, j.Id), hi) < 0).Select(j => j.Id).Order().ToArray();
+        var dueInRange = journeys.Where(j => j.Due is { } d && d >= from && d < before).Select(j => j.Id).Order().ToArray();
+        var (all, allEnd) = IndexKeys.DueRange(provider);
+        return byKey.SequenceEqual(expected)
+            && inRange.SequenceEqual(dueInRange)
+            && journeys.All(j => string.CompareOrdinal(IndexKeys.Due(provider, j.Due, j.Id), all) >= 0 && string.CompareOrdinal(IndexKeys.Due(provider, j.Due, j.Id), allEnd) < 0);
+    }
+
+    [Theory]
+    [InlineData("prov-a")]
+    [InlineData("prov|a")]
+    [InlineData("*")]
+    [InlineData("Prövider ✓ 🚀")]
+    public void Each_provider_has_a_next_due_scope_of_its_own_apart_from_every_providers(string provider)
+    {
+        var listing = JourneyListing.From(new JourneySpec().Given(Referral()).State, At(2026, 3, 2)) with { Provider = provider };
+        var (everyone, mine) = (listing.DueKeys()[0], listing.DueKeys()[1]);
+        Assert.True(InDueRange(everyone, null));
+        Assert.False(InDueRange(everyone, provider));
+        Assert.True(InDueRange(mine, provider));
+        Assert.False(InDueRange(mine, null));
+        foreach (var other in new[] { "prov", "prov-b", provider + "x", provider + "|" }.Where(o => o != provider))
+        {
+            Assert.False(InDueRange(mine, other), $"{provider}'s row is in {other}'s scope");
+        }
+        Assert.False(InRange(mine, null)); // no next-due row is a listing
+        Assert.False(InDueRange(IndexKeys.Listing(provider, listing.JourneyId), null));
+        var rows = listing.ToEntities();
+        Assert.Equal([IndexKeys.Listing(provider, listing.JourneyId), everyone, mine], rows.Select(r => r.RowKey));
+        Assert.All(rows, r => Assert.Equal(rows[0].Where(c => c.Key != "RowKey"), r.Where(c => c.Key != "RowKey")));
+    }
+
+    private static bool InDueRange(string key, string? provider)
+    {
+        var (from, to) = IndexKeys.DueRange(provider);
+        return string.CompareOrdinal(key, from) >= 0 && string.CompareOrdinal(key, to) < 0;
     }
 
     private static bool InRange(string key, string? provider)

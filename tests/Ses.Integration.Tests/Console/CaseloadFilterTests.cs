@@ -53,9 +53,10 @@ public sealed class CaseloadFilterTests : IAsyncLifetime
         Assert.Equal(Sorted(b), await ListAsync(Ops, "referralIdPrefix=1&phase=referred,assessed"));
         Assert.Empty(await ListAsync(Ops, $"referralIdPrefix={a}&phase=assessed"));
 
-        // Paging with continuation tokens, a page at a time, in the index's order (provider, then journey ID).
+        // Paging with continuation tokens, a page at a time, in the index's order (next due, then journey ID): the chases
+        // of a and c on 6 March, d's on 9 March, b's start by 30 March.
         var walked = await CaseloadTests.ListAsync(_app, Ops, "phase=referred,assessed", pageSize: 1);
-        Assert.Equal(Sorted(a, b, d).Append(c), walked);
+        Assert.Equal(Sorted(a, c).Append(d).Append(b), walked);
 
         // The "Overdue" tile: a missed deadline (the chases fired at 09:00 on Fri 6 March).
         await _app.AdvanceAsync("P3DT2H");

@@ -56,11 +56,11 @@ public sealed class JourneyIndexTests : IAsyncLifetime
         var rest = await Referrals.GetAsync(staff, "/api/journeys?pageSize=3&continuationToken=" + Uri.EscapeDataString(many.Token!));
         Assert.Equal(mine.Order(StringComparer.Ordinal).Skip(3), rest.GetProperty("items").EnumerateArray().Select(j => j.GetProperty("journeyId").GetString()));
 
-        // The operator's whole list: provider then journey ID.
+        // The operator's whole list: next due first, then journey ID (the same chase date for all: the referrals' IDs,
+        // all digits, before the copies' x-numbers).
         var all = await Referrals.GetAsync(ops, "/api/journeys?pageSize=200");
-        var providers = all.GetProperty("items").EnumerateArray().Select(j => j.GetProperty("provider").GetString()).ToArray();
-        Assert.Equal(200, providers.Length);
-        Assert.All(providers, p => Assert.Equal("prov-a", p));
+        var ids = all.GetProperty("items").EnumerateArray().Select(j => j.GetProperty("journeyId").GetString()).ToArray();
+        Assert.Equal(mine.Order(StringComparer.Ordinal).Concat(Enumerable.Range(0, 195).Select(i => $"x{i:D5}")), ids);
     }
 
     [Fact]
@@ -108,6 +108,8 @@ public sealed class JourneyIndexTests : IAsyncLifetime
         await foreach (var row in Storage.Index.QueryAsync<TableEntity>()) rows.Add(row);
         var listing = Assert.Single(rows, r => r.RowKey.StartsWith("l|", StringComparison.Ordinal));
         Assert.Equal($"l|prov-a|{id}", listing.RowKey);
+        // Closed: nothing due, so last in both next-due scopes.
+        Assert.Equal([$"d|*|~|{id}", $"d|prov-a|~|{id}"], rows.Where(r => r.RowKey.StartsWith("d|", StringComparison.Ordinal)).Select(r => r.RowKey));
         Assert.Equal("closed", listing.GetString("Phase"));
         var personal = new[]
         {
@@ -138,7 +140,7 @@ public sealed class JourneyIndexTests : IAsyncLifetime
         await Referrals.CreateAsync(_app.Client(SesApp.ReferralKey), Referrals.Body(id));
         var ops = _app.Client(SesApp.OperatorKey);
         var key = IndexKeys.Listing("prov-a", id);
-        await Storage.Index.DeleteEntityAsync(IndexKeys.Partition, key);
+        foreach (var rowKey in (await DueRowsAsync(id)).Append(key)) await Storage.Index.DeleteEntityAsync(IndexKeys.Partition, rowKey);
         Assert.DoesNotContain(id, (await Referrals.GetAsync(ops, "/api/journeys")).GetRawText());
 
         Assert.Equal(HttpStatusCode.Forbidden, (await _app.Client(SesApp.ProviderAKey).PostAsync("/api/admin/index/rebuild", null)).StatusCode);
@@ -160,12 +162,97 @@ public sealed class JourneyIndexTests : IAsyncLifetime
         Assert.Equal((1, 1), await RebuildAsync(ops)); // older than the journey: replaced
         var restored = (await Storage.Index.GetEntityAsync<TableEntity>(IndexKeys.Partition, key)).Value;
         Assert.Equal((1, "referred"), (restored.GetInt32("Version"), restored.GetString("Phase")));
+
+        // Its next-due rows: one missing and a stale one under another date (as a lost move would leave) are put right.
+        var due = await DueRowsAsync(id);
+        Assert.Equal([$"d|*|2026-03-06|{id}", $"d|prov-a|2026-03-06|{id}"], due);
+        await Storage.Index.DeleteEntityAsync(IndexKeys.Partition, due[1]);
+        var stale = (await Storage.Index.GetEntityAsync<TableEntity>(IndexKeys.Partition, due[0])).Value;
+        stale.RowKey = $"d|*|2026-03-02|{id}";
+        await Storage.Index.AddEntityAsync(stale);
+        Assert.Equal(2, (await Referrals.GetAsync(ops, "/api/journeys")).GetProperty("items").GetArrayLength()); // listed twice
+        Assert.Equal((1, 1), await RebuildAsync(ops));
+        Assert.Equal(due, await DueRowsAsync(id));
+        Assert.Equal(id, (await Referrals.GetAsync(_app.Client(SesApp.ProviderAKey), "/api/journeys")).GetProperty("items").EnumerateArray().Single().GetProperty("journeyId").GetString());
+        Assert.Equal((1, 0), await RebuildAsync(ops));
+    }
+
+    /// <summary>
+    /// ADR 009: the list is next due first in every scope, a journey moves in it when its next due moves (listed once,
+    /// never also at its old place), nothing due comes last, and a purge leaves none of its rows.
+    /// </summary>
+    [Fact]
+    public async Task The_list_is_next_due_first_and_a_journey_moves_in_it_when_its_next_due_moves()
+    {
+        var intake = _app.Client(SesApp.ReferralKey);
+        var (late, early, other, closed) = (Referrals.NewId(), Referrals.NewId(), Referrals.NewId(), Referrals.NewId());
+        await Referrals.CreateAsync(intake, Referrals.Body(late));                                    // chase Fri 6 March
+        await Referrals.CreateAsync(intake, Referrals.Body(closed));                                  // chase Fri 6 March
+        await Referrals.CreateAsync(intake, Referrals.Body(other, provider: "prov-b"));               // chase Fri 6 March
+        await _app.AdvanceAsync("P1D");
+        await Referrals.CreateAsync(intake, Referrals.Body(early, referralDate: "2026-03-03"));       // chase Mon 9 March
+        var ops = _app.Client(SesApp.OperatorKey);
+        var staff = _app.Client(SesApp.ProviderAKey);
+        Task<string[]> ListAsync(string key, int pageSize = 200) => Console.CaseloadTests.ListAsync(_app, key, "", pageSize);
+        const string Ops = SesApp.OperatorKey, Staff = SesApp.ProviderAKey;
+
+        // IDs in the order made: late, early, other, closed.
+        Assert.Equal([late, other, closed, early], await ListAsync(Ops));
+        Assert.Equal([late, other, closed, early], await ListAsync(Ops, pageSize: 1)); // the same order a page at a time
+        Assert.Equal([late, closed, early], await ListAsync(Staff));
+
+        // late's UCPR1 comes in: its next deadline is now later than early's chase; closed has nothing due.
+        await Referrals.EventAsync(staff, late, new { type = "ucpr1-received", occurredOn = "2026-03-03" });
+        (await ops.PostAsJsonAsync($"/api/journeys/{closed}/terminate", new { reason = "test" })).EnsureSuccessStatusCode();
+        Assert.Equal([other, early, late, closed], await ListAsync(Ops));
+        Assert.Equal([early, late, closed], await ListAsync(Staff));
+        Assert.Equal([$"d|*|~|{closed}", $"d|prov-a|~|{closed}"], await DueRowsAsync(closed));
+        Assert.Equal(2, (await DueRowsAsync(late)).Length);
+
+        (await ops.DeleteAsync($"/api/journeys/{closed}")).EnsureSuccessStatusCode();
+        Assert.Empty(await DueRowsAsync(closed));
+        Assert.Equal([other, early, late], await ListAsync(Ops));
+    }
+
+    /// <summary>
+    /// An activity run again after a crash: the commit that moved a journey's next-due rows, run twice, leaves exactly the
+    /// rows it names (the second run finds the old rows gone and writes the rest again) and the list shows it once.
+    /// </summary>
+    [Fact]
+    public async Task A_commit_that_moves_the_next_due_rows_run_twice_leaves_them_moved_once()
+    {
+        var id = Referrals.NewId();
+        await Referrals.CreateAsync(_app.Client(SesApp.ReferralKey), Referrals.Body(id));
+        var before = (await _app.Service<JourneyStore>().GetAsync(id))!.Journey;
+        var at = new DateTimeOffset(2026, 3, 3, 10, 0, 0, TimeSpan.Zero);
+        var run = new Ses.Journeys.JourneyRun(id, new Ses.Journeys.JourneyPolicy(10, new TimeOnly(9, 0), VirtualClock: false)) { State = before };
+        var message = new Ses.Journeys.EventMessage(new Ucpr1Received(new DateOnly(2026, 3, 3)), null) { JourneyId = id, RequestId = "rerun", Now = at };
+        var plan = Ses.Journeys.JourneyStep.Plan(run, message, at);
+        Assert.NotEqual(before.NextDeadline?.Due, plan.After!.NextDeadline?.Due);
+        var commit = new Ses.Journeys.JourneyCommit(id, before, plan.After, plan.Decisions, plan.Reply, at);
+        var steps = _app.Service<Ses.Journeys.StepStore>();
+
+        await steps.CommitAsync(commit);
+        await steps.CommitAsync(commit);
+
+        var due = plan.After.NextDeadline!.Due.ToString("yyyy-MM-dd");
+        Assert.Equal([$"d|*|{due}|{id}", $"d|prov-a|{due}|{id}"], await DueRowsAsync(id));
+        var listed = (await Referrals.GetAsync(_app.Client(SesApp.OperatorKey), "/api/journeys")).GetProperty("items").EnumerateArray().ToArray();
+        Assert.Equal((id, due), (Assert.Single(listed).GetProperty("journeyId").GetString(), listed[0].GetProperty("nextDue").GetString()));
+    }
+
+    private async Task<string[]> DueRowsAsync(string journeyId)
+    {
+        var keys = new List<string>();
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {IndexKeys.Partition} and RowKey ge {"d|"} and RowKey lt {"d}"} and JourneyId eq {journeyId}");
+        await foreach (var row in Storage.Index.QueryAsync<TableEntity>(filter, select: ["RowKey"])) keys.Add(row.RowKey);
+        return keys.ToArray();
     }
 
     /// <summary>Listings of synthetic journeys (copies of <paramref name="template"/> under other IDs), 100 to a transaction.</summary>
     private async Task AddListingsAsync(Journey template, string provider, int from, int count)
     {
-        var rows = Enumerable.Range(from, count).Select(i => JourneyIndex.ListingRow(
+        var rows = Enumerable.Range(from, count).SelectMany(i => JourneyIndex.ListingRows(
             template with { JourneyId = $"x{i:D5}", ReferralId = $"x{i:D5}", Referral = template.Referral with { Provider = provider } },
             DateTimeOffset.UtcNow));
         foreach (var batch in rows.Chunk(100))
