@@ -73,17 +73,10 @@ public sealed class ProcessFaultTests(ITestOutputHelper output) : IAsyncLifetime
         using var intake = host.Client(SesApp.ReferralKey);
         await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (id, _) =>
         {
-            var response = await intake.PostAsJsonAsync("/api/referrals", Referrals.Body(id));
-            var asked = "POST /api/referrals";
             // A journey that has not answered within the handler's bound (a host taking over partitions) is a 202 to poll.
-            for (var polls = 0; response.StatusCode == HttpStatusCode.Accepted && polls < 120; polls++)
-            {
-                await Task.Delay(500);
-                asked = $"GET {response.Headers.Location} (poll {polls + 1})";
-                response = await intake.GetAsync(response.Headers.Location);
-            }
+            var (response, polls) = await Referrals.FollowAsync(intake, await intake.PostAsJsonAsync("/api/referrals", Referrals.Body(id)));
             Assert.True(response.StatusCode is HttpStatusCode.Created or HttpStatusCode.OK,
-                $"{id}: {asked} answered {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+                $"{id}: POST /api/referrals answered {(int)response.StatusCode} after {polls} polls: {await response.Content.ReadAsStringAsync()}");
         });
         return ids;
     }
@@ -254,12 +247,7 @@ public sealed class ProcessFaultTests(ITestOutputHelper output) : IAsyncLifetime
         }).SelectMany(s => new[] { s, s }).ToArray();
         await Parallel.ForEachAsync(sends, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (send, _) =>
         {
-            var response = await send.Client.PostAsJsonAsync($"/api/journeys/{send.Id}/events", send.Body);
-            for (var polls = 0; response.StatusCode == HttpStatusCode.Accepted && polls < 120; polls++)
-            {
-                await Task.Delay(500);
-                response = await send.Client.GetAsync(response.Headers.Location);
-            }
+            var (response, _) = await Referrals.FollowAsync(send.Client, await send.Client.PostAsJsonAsync($"/api/journeys/{send.Id}/events", send.Body));
             if (response.StatusCode != HttpStatusCode.OK) refused.Enqueue($"{send.Id}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
         });
         Assert.True((await move).IsSuccessStatusCode);

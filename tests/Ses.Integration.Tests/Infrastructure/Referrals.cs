@@ -38,6 +38,21 @@ public static class Referrals
     }
 
     /// <summary>
+    /// The answer a client ends with, as the API asks it to: a 202 (the journey's step not done within the handler's
+    /// bound) is polled at its Location every half second, at most 120 times. Also how many polls it took.
+    /// </summary>
+    public static async Task<(HttpResponseMessage Response, int Polls)> FollowAsync(HttpClient client, HttpResponseMessage response)
+    {
+        var polls = 0;
+        for (; response.StatusCode == HttpStatusCode.Accepted && polls < 120; polls++)
+        {
+            await Task.Delay(500);
+            response = await client.GetAsync(response.Headers.Location);
+        }
+        return (response, polls);
+    }
+
+    /// <summary>
     /// Posts a referral. Expecting it created, it behaves as the API asks a referral system to: a 503 (storage did not
     /// answer in time; Retry-After) is sent again, up to 3 times, and a 202 (the journey did not answer within the
     /// handler's bound) is polled at its Location. The tests of those answers themselves pass the status they expect, and
@@ -55,11 +70,7 @@ public static class Referrals
                 await Task.Delay(wait < TimeSpan.FromSeconds(5) ? wait : TimeSpan.FromSeconds(5));
                 response = await client.PostAsJsonAsync("/api/referrals", body);
             }
-            for (var polls = 0; response.StatusCode == HttpStatusCode.Accepted && polls < 120; polls++)
-            {
-                await Task.Delay(500);
-                response = await client.GetAsync(response.Headers.Location);
-            }
+            (response, _) = await FollowAsync(client, response);
         }
         var text = await response.Content.ReadAsStringAsync();
         // A referral sent again after a 503 whose first try had landed is answered 200 with its journey: the same referral.

@@ -73,6 +73,9 @@ public sealed class JourneyIndexTests : IAsyncLifetime
         await Referrals.CreateAsync(_app.Client(SesApp.ReferralKey), sro); // 13.44: not a referral until confirmed
         var template = (await _app.Service<JourneyStore>().GetAsync(ids[0]))!.Journey;
         var ops = _app.Client(SesApp.OperatorKey);
+        // A 201 read from the reply row (past the first poll, on a loaded machine) can come a moment before the step's
+        // listing write: the counts below are of this test's requests only.
+        Assert.True(await ListedAsync(ops, 3, TimeSpan.FromSeconds(30)));
         const string Statistics = "/api/reports/statistics?asOf=2026-03-31";
 
         var before = await GetCountedAsync(ops, Statistics);
@@ -239,6 +242,17 @@ public sealed class JourneyIndexTests : IAsyncLifetime
         Assert.Equal([$"d|*|{due}|{id}", $"d|prov-a|{due}|{id}"], await DueRowsAsync(id));
         var listed = (await Referrals.GetAsync(_app.Client(SesApp.OperatorKey), "/api/journeys")).GetProperty("items").EnumerateArray().ToArray();
         Assert.Equal((id, due), (Assert.Single(listed).GetProperty("journeyId").GetString(), listed[0].GetProperty("nextDue").GetString()));
+    }
+
+    private static async Task<bool> ListedAsync(HttpClient client, int count, TimeSpan bound)
+    {
+        var deadline = DateTime.UtcNow + bound;
+        while ((await Referrals.GetAsync(client, "/api/journeys?pageSize=200")).GetProperty("items").GetArrayLength() < count)
+        {
+            if (DateTime.UtcNow > deadline) return false;
+            await Task.Delay(50);
+        }
+        return true;
     }
 
     private async Task<string[]> DueRowsAsync(string journeyId)
