@@ -94,8 +94,7 @@ public sealed class JourneyIndex(StorageClients storage, JourneyStore store, Tim
     public async Task<(IReadOnlyList<JourneyListing> Listings, string? Continuation)> PageAsync(
         ListingFilter filter, int pageSize, string? continuation, CancellationToken ct = default)
     {
-        var (from, to) = IndexKeys.DueRange(filter.Provider, filter.DueFrom, filter.DueBefore);
-        var clauses = new List<string> { TableClient.CreateQueryFilter($"PartitionKey eq {IndexKeys.Partition} and RowKey ge {from} and RowKey lt {to}") };
+        var clauses = new List<string> { KeyRange(IndexKeys.DueRange(filter.Provider, filter.DueFrom, filter.DueBefore)) };
         clauses.AddRange(filter.ToQuery());
         var pages = Table.QueryAsync<TableEntity>(string.Join(" and ", clauses), pageSize, cancellationToken: ct).AsPages(continuation, pageSize);
         await foreach (var page in pages) return (page.Values.Select(JourneyListing.FromEntity).ToArray(), page.ContinuationToken);
@@ -109,7 +108,7 @@ public sealed class JourneyIndex(StorageClients storage, JourneyStore store, Tim
     public async IAsyncEnumerable<JourneyListing> ListingsAsync(
         string? provider, IReadOnlyList<string> columns, [EnumeratorCancellation] CancellationToken ct = default)
     {
-        await foreach (var row in Table.QueryAsync<TableEntity>(ListingRange(provider), select: columns, cancellationToken: ct))
+        await foreach (var row in Table.QueryAsync<TableEntity>(KeyRange(IndexKeys.ListingRange(provider)), select: columns, cancellationToken: ct))
         {
             yield return JourneyListing.FromEntity(row);
         }
@@ -126,13 +125,13 @@ public sealed class JourneyIndex(StorageClients storage, JourneyStore store, Tim
     public async Task<IndexRebuild> RebuildAsync(CancellationToken ct = default)
     {
         var listings = new Dictionary<string, (int Version, ETag ETag, string[] DueKeys)>(StringComparer.Ordinal);
-        await foreach (var row in Table.QueryAsync<TableEntity>(RangeFilter(IndexKeys.ListingPrefix), select: ["RowKey", "Version", "JourneyId", "Provider", "NextDue"], cancellationToken: ct))
+        await foreach (var row in Table.QueryAsync<TableEntity>(KeyRange(IndexKeys.ListingRange(null)), select: ["RowKey", "Version", "JourneyId", "Provider", "NextDue"], cancellationToken: ct))
         {
             var shown = JourneyListing.FromEntity(row);
             listings[row.RowKey] = (shown.Version, row.ETag, shown.DueKeys().Order(StringComparer.Ordinal).ToArray());
         }
         var dues = new Dictionary<string, List<string>>(StringComparer.Ordinal);
-        await foreach (var row in Table.QueryAsync<TableEntity>(RangeFilter(IndexKeys.DuePrefix), select: ["RowKey", "JourneyId"], cancellationToken: ct))
+        await foreach (var row in Table.QueryAsync<TableEntity>(KeyRange((IndexKeys.DuePrefix, "d}")), select: ["RowKey", "JourneyId"], cancellationToken: ct))
         {
             var id = row.GetString("JourneyId") ?? "";
             if (!dues.TryGetValue(id, out var rows)) dues[id] = rows = [];
@@ -196,15 +195,7 @@ public sealed class JourneyIndex(StorageClients storage, JourneyStore store, Tim
         }
     }
 
-    private static string RangeFilter(string prefix)
-    {
-        var to = prefix[..^1] + "}";
-        return TableClient.CreateQueryFilter($"PartitionKey eq {IndexKeys.Partition} and RowKey ge {prefix} and RowKey lt {to}");
-    }
-
-    private static string ListingRange(string? provider)
-    {
-        var (from, to) = IndexKeys.ListingRange(provider);
-        return TableClient.CreateQueryFilter($"PartitionKey eq {IndexKeys.Partition} and RowKey ge {from} and RowKey lt {to}");
-    }
+    /// <summary>The index partition's rows with keys in <c>[From, To)</c>.</summary>
+    private static string KeyRange((string From, string To) range) =>
+        TableClient.CreateQueryFilter($"PartitionKey eq {IndexKeys.Partition} and RowKey ge {range.From} and RowKey lt {range.To}");
 }
